@@ -1,0 +1,38 @@
+import { AppConfig, CoreModule } from '@lib/core';
+import { DemoModule } from '@lib/demo';
+import { OrgsModule } from '@lib/orgs';
+import { SCHEMA } from '@lib/schema';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request, Response } from 'express';
+import { DemoBootstrap } from './demo.bootstrap';
+import { LandingController } from './landing/landing.controller';
+
+/** The HTTP app: pages, GraphQL, health; runs jobs itself only with the inline queue. */
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot({ schema: SCHEMA, queueRole: 'auto', http: true, config }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          csrfPrevention: true,
+          includeStacktraceInErrorResponses: false,
+          context: ({ req, res }: { req: Request; res: Response }) => ({ req, res }),
+        }),
+        OrgsModule,
+        DemoModule,
+      ],
+      controllers: [LandingController],
+      providers: [DemoBootstrap],
+    };
+  }
+}

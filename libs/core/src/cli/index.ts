@@ -1,0 +1,2 @@
+export * from './cli-command';
+export * from './core.commands';

@@ -1,0 +1,2 @@
+import './core.messages';
+export * from './i18n';

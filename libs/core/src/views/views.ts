@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Handlebars from 'handlebars';
+import { findAppRoot } from '../config';
+import { I18n, Lang, LANGS } from '../i18n';
+
+const LAYOUT_FILE = path.join(findAppRoot(), 'libs/core/src/views/templates/layout.hbs');
+
+export interface PageMeta {
+  title: string;
+  lang: Lang;
+  /** Current path without the lang query, for the language switch. */
+  path?: string;
+  /** Extra body class, e.g. `player` for the compact lesson layout. */
+  bodyClass?: string;
+  /** Hide the site header inside the LMS iframe. */
+  embedded?: boolean;
+  scripts?: string[];
+}
+
+/**
+ * One Handlebars instance per lib (style.md): templates are files under the lib's
+ * `views/templates/`, compiled once and cached. `{{x}}` escapes; `{{{x}}}` is only used for
+ * HTML this code produced itself (the rendered body, Markdown rendered by our safe renderer).
+ */
+export class Views {
+  private readonly hbs = Handlebars.create();
+  private readonly cache = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly layout: Handlebars.TemplateDelegate;
+
+  constructor(private readonly dir: string) {
+    registerHelpers(this.hbs);
+    this.layout = this.hbs.compile(fs.readFileSync(LAYOUT_FILE, 'utf8'));
+    const partials = path.join(dir, 'partials');
+    if (fs.existsSync(partials)) {
+      for (const file of fs.readdirSync(partials)) {
+        this.hbs.registerPartial(
+          path.basename(file, '.hbs'),
+          fs.readFileSync(path.join(partials, file), 'utf8'),
+        );
+      }
+    }
+  }
+
+  /** Renders a template to an HTML fragment. */
+  fragment(name: string, data: Record<string, unknown>): string {
+    return this.template(name)(data);
+  }
+
+  /** Renders a whole page: the template inside the shared layout. */
+  page(name: string, meta: PageMeta, data: Record<string, unknown> = {}): string {
+    const body = this.fragment(name, { ...data, lang: meta.lang });
+    return this.layout({
+      ...meta,
+      body,
+      otherLangs: LANGS.filter((l) => l !== meta.lang).map((l) => ({
+        code: l,
+        label: l === 'vi' ? 'Tiếng Việt' : 'English',
+        href: withLang(meta.path ?? '/', l),
+      })),
+    });
+  }
+
+  private template(name: string): Handlebars.TemplateDelegate {
+    let t = this.cache.get(name);
+    if (!t) {
+      t = this.hbs.compile(fs.readFileSync(path.join(this.dir, `${name}.hbs`), 'utf8'), {
+        strict: false,
+      });
+      this.cache.set(name, t);
+    }
+    return t;
+  }
+}
+
+function withLang(p: string, lang: Lang): string {
+  const url = new URL(p, 'http://x');
+  url.searchParams.set('lang', lang);
+  return `${url.pathname}${url.search}`;
+}
+
+function registerHelpers(hbs: typeof Handlebars): void {
+  hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    const root = options.data?.root as { lang?: Lang } | undefined;
+    return I18n.t(root?.lang ?? 'vi', key, options.hash as Record<string, string | number>);
+  });
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('not', (a: unknown) => !a);
+  hbs.registerHelper('and', (a: unknown, b: unknown) => Boolean(a) && Boolean(b));
+  hbs.registerHelper('or', (a: unknown, b: unknown) => Boolean(a) || Boolean(b));
+  hbs.registerHelper('add', (a: number, b: number) => Number(a) + Number(b));
+  hbs.registerHelper('percent', (v: unknown) =>
+    typeof v === 'number' ? `${Math.round(v * 10) / 10}%` : '—',
+  );
+  hbs.registerHelper('date', (v: unknown) =>
+    v instanceof Date || typeof v === 'string' ? new Date(v).toISOString().slice(0, 10) : '',
+  );
+  /** Picks the current language from a `{ vi, en }` object. */
+  hbs.registerHelper(
+    'l',
+    function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
+      const root = options.data?.root as { lang?: Lang } | undefined;
+      const v = value as Partial<Record<Lang, string>> | undefined;
+      return v?.[root?.lang ?? 'vi'] ?? v?.en ?? '';
+    },
+  );
+}

@@ -1,0 +1,152 @@
+import { Role } from '@lib/core';
+import { createAccount, createTenant, signIn, Tenant } from './support/fixtures';
+import { startTool, TestTool } from './support/test-app';
+
+describe('Foundation: the tool as a browser and an operator see it', () => {
+  let tool: TestTool;
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    tool = await startTool();
+    tenant = await createTenant(tool);
+  });
+  afterAll(() => tool.close());
+
+  it('is live and ready, naming its database and queue', async () => {
+    await tool.http.get('/health/live').expect(200, { status: 'ok' });
+    const ready = await tool.http.get('/health/ready').expect(200);
+    expect(ready.body.status).toBe('ok');
+    expect(ready.body.checks.database).toEqual({ ok: true, type: tool.config.database.type });
+    expect(ready.body.checks.queue.ok).toBe(true);
+  });
+
+  it('serves the landing page in Vietnamese by default and English on request', async () => {
+    const vi = await tool.http.get('/').set('Accept', 'text/html').expect(200);
+    expect(vi.text).toContain('<html lang="vi">');
+    expect(vi.text).toContain('An toàn trên mạng cho mọi học sinh');
+    expect(vi.text).toContain('111');
+    const en = await tool.http.get('/?lang=en').expect(200);
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain('Online safety for every pupil');
+    const accept = await tool.http.get('/').set('Accept-Language', 'en-US,en;q=0.9').expect(200);
+    expect(accept.text).toContain('<html lang="en">');
+  });
+
+  it('sends security headers that still let an LMS frame the tool', async () => {
+    const res = await tool.http.get('/').expect(200);
+    expect(res.headers['content-security-policy']).toContain('frame-ancestors');
+    expect(res.headers['x-frame-options']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('echoes a safe correlation id and replaces an unsafe one', async () => {
+    const ok = await tool.http.get('/health/live').set('X-Request-Id', 'abc-123');
+    expect(ok.headers['x-request-id']).toBe('abc-123');
+    const bad = await tool.http.get('/health/live').set('X-Request-Id', '<script>');
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unknown pages with a translated HTML page for browsers and JSON for APIs', async () => {
+    const html = await tool.http
+      .get('/no-such-page?lang=en')
+      .set('Accept', 'text/html')
+      .expect(404);
+    expect(html.text).toContain('The page or data you asked for was not found.');
+    const json = await tool.http.get('/no-such-page').set('Accept', 'application/json').expect(404);
+    expect(json.body.error.code).toBe('NOT_FOUND');
+    expect(json.body.correlationId).toBeTruthy();
+  });
+
+  it('refuses bodies over the size limit with 413 and a clear code', async () => {
+    const res = await tool.http
+      .post('/login')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('signs an official in through the form and shows their roles', async () => {
+    const { email } = await createAccount(tool, Role.OFFICIAL, tenant.province.id);
+    const cookies = await signIn(tool, email);
+    const account = await tool.http.get('/account').set('Cookie', cookies).expect(200);
+    expect(account.text).toContain('official');
+    expect(account.text).toContain(tenant.province.id);
+  });
+
+  it('rejects a wrong password with 401 on the form, and a forged form with 403', async () => {
+    const { email } = await createAccount(tool, Role.OFFICIAL, tenant.province.id);
+    const page = await tool.http.get('/login?lang=en');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const cookie = ([] as string[]).concat(page.headers['set-cookie']).map((c) => c.split(';')[0]);
+    const wrong = await tool.http
+      .post('/login?lang=en')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, email, password: 'not the password at all' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('Wrong e-mail or password.');
+    const forged = await tool.http.post('/login').type('form').send({ email, password: 'x' });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('CSRF_FAILED');
+  });
+
+  it('limits an official to their subtree in GraphQL', async () => {
+    const { email } = await createAccount(tool, Role.OFFICIAL, tenant.province.id);
+    const cookies = await signIn(tool, email);
+    const gql = (query: string, variables: Record<string, unknown> = {}) =>
+      tool.http
+        .post('/graphql')
+        .set('Cookie', cookies)
+        .set('Content-Type', 'application/json')
+        .send({ query, variables });
+    const mine = await gql('{ myOrgNodes { id code type } }').expect(200);
+    expect(mine.body.data.myOrgNodes).toEqual([
+      { id: tenant.province.id, code: tenant.province.code, type: 'PROVINCE' },
+    ]);
+    const below = await gql('query($id: ID!) { orgNode(id: $id) { code } }', {
+      id: tenant.school.id,
+    }).expect(200);
+    expect(below.body.data.orgNode.code).toBe(tenant.school.code);
+    const other = await gql('query($id: ID!) { orgNode(id: $id) { code } }', {
+      id: tenant.otherSchool.id,
+    }).expect(200);
+    expect(other.body.data).toBeNull();
+    expect(other.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const anonymous = await tool.http
+      .post('/graphql')
+      .set('Content-Type', 'application/json')
+      .send({ query: '{ myOrgNodes { id } }' });
+    expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rate-limits sign-in attempts per client with 429 and Retry-After', async () => {
+    // A separate instance with its own counters, so other tests' sign-ins do not count.
+    const fresh = await startTool({ env: { QUEUE_PREFIX: `rl${tenant.suffix}` } });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 12; i++) {
+        const res = await fresh.http
+          .post('/login')
+          .type('form')
+          .send({ email: 'x@y.z', password: 'p' });
+        statuses.push(res.status);
+        retryAfter ??= res.headers['retry-after'];
+      }
+      expect(statuses.slice(0, 10).every((s) => s === 403)).toBe(true);
+      expect(statuses.slice(10)).toEqual([429, 429]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('exposes Prometheus metrics with route patterns, not raw URLs', async () => {
+    await tool.http.get(`/no-such-page/${tenant.suffix}`);
+    const res = await tool.http.get('/metrics').expect(200);
+    expect(res.text).toContain('safenest_http_request_duration_seconds_bucket');
+    expect(res.text).not.toContain(tenant.suffix);
+  });
+});
