@@ -1,6 +1,6 @@
 import { Role } from '@lib/core';
-import { createAccount, createTenant, signIn, Tenant } from './support/fixtures';
-import { startTool, TestTool } from './support/test-app';
+import { createAccount, createTenant, signIn, Tenant } from '../support/fixtures';
+import { startTool, TestTool } from '../support/test-app';
 
 describe('Foundation: the tool as a browser and an operator see it', () => {
   let tool: TestTool;
