@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { RequestContexts } from '../logging';
 import { JobEntity, JobPayload } from './job.entity';
+import { JobProcessor } from './job.processor';
 import { QueueDriver } from './job.types';
 
 export interface EnqueueOptions {
@@ -11,6 +12,7 @@ export interface EnqueueOptions {
   delayMs?: number;
   /** Idempotent enqueue: the same key returns the existing job. */
   dedupeKey?: string;
+  /** Default: the handler's `maxAttempts`, else 8. */
   maxAttempts?: number;
 }
 
@@ -29,6 +31,7 @@ export class QueueService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly driver: QueueDriver,
+    private readonly processor: JobProcessor,
   ) {}
 
   get driverKind(): 'inline' | 'bull' {
@@ -53,7 +56,7 @@ export class QueueService {
       payload,
       status: 'pending',
       attempts: 0,
-      maxAttempts: options.maxAttempts ?? 8,
+      maxAttempts: options.maxAttempts ?? this.processor.handlerFor(name)?.options.maxAttempts ?? 8,
       runAt: new Date(Date.now() + delayMs),
       lockedUntil: null,
       lastError: null,

@@ -16,6 +16,8 @@ export interface PageMeta {
   /** Hide the site header inside the LMS iframe. */
   embedded?: boolean;
   scripts?: string[];
+  /** Extra stylesheets of the lib (served under /static/). */
+  styles?: string[];
 }
 
 /**
