@@ -25,8 +25,16 @@ async function main(argv: string[]): Promise<number> {
   if (name === 'config:docs') {
     const config = loadConfig();
     fs.writeFileSync(path.join(config.appRoot, '.env.example'), `${renderEnvExample()}\n`);
-    out(renderConfigTable());
-    out('\nWrote .env.example.');
+    const readme = path.join(config.appRoot, 'README.md');
+    const text = fs.readFileSync(readme, 'utf8');
+    fs.writeFileSync(
+      readme,
+      text.replace(
+        /(<!-- config:start -->)[\s\S]*(<!-- config:end -->)/,
+        `$1\n${renderConfigTable()}\n$2`,
+      ),
+    );
+    out('Wrote .env.example and the configuration table in README.md.');
     return 0;
   }
   if (name === 'config:check') {

@@ -44,6 +44,7 @@ export interface AppConfig {
   queue: { concurrency: number; sweepSeconds: number; backoffMs: number };
   metricsToken?: string;
   curriculaDir: string;
+  coverage: { suppressionThreshold: number };
 }
 
 /** One problem per variable, each phrased as "NAME=value: expected …". */
@@ -263,6 +264,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
     },
     metricsToken: r.string('METRICS_TOKEN'),
     curriculaDir: path.resolve(appRoot, r.string('CURRICULA_DIR') ?? 'curricula'),
+    coverage: { suppressionThreshold: r.int('COVERAGE_SUPPRESSION_THRESHOLD', 1, 1000) },
   };
 
   if (config.isProduction) {

@@ -40,7 +40,11 @@ export const VARIABLES: VariableDefinition[] = [
     name: 'PUBLIC_URL',
     description:
       'The URL browsers and LMSs use to reach the tool (scheme, host, optional path; no trailing slash). LTI redirect URIs and e-mail links are built from it.',
-    default: (env) => `http://localhost:${env.PORT ?? '3000'}`,
+    default: (env) => {
+      // Derived from PORT only when PORT itself is valid, so one mistake gives one message.
+      const port = Number(env.PORT);
+      return `http://localhost:${Number.isInteger(port) && port >= 1 && port <= 65535 ? port : 3000}`;
+    },
     expects: 'an absolute http(s) URL such as https://safenest.example.edu.vn',
     example: 'https://safenest.example.edu.vn',
   },
@@ -187,6 +191,13 @@ export const VARIABLES: VariableDefinition[] = [
       'If set, /metrics requires `Authorization: Bearer <token>`. Leave unset when /metrics is reachable only from the monitoring network.',
     expects: 'any string',
     sensitive: true,
+  },
+  {
+    name: 'COVERAGE_SUPPRESSION_THRESHOLD',
+    description:
+      'Counts of pupils below this number are hidden above school level (small-cell suppression), with complementary suppression so they cannot be recovered from totals.',
+    default: '10',
+    expects: 'an integer from 1 to 1000',
   },
   {
     name: 'CURRICULA_DIR',
