@@ -9,6 +9,7 @@ import { CsrfGuard, CsrfService } from './auth/csrf';
 import { SessionGuard } from './auth/session.guard';
 import { AppConfig, ConfigModule } from './config';
 import { FieldEncryptionService } from './crypto';
+import { MailService } from './mail';
 import { DatabaseModule, SchemaDefinition } from './database';
 import { AllExceptionsFilter, HealthController, RateLimitGuard } from './http';
 import { HousekeepingJob } from './housekeeping.job';
@@ -58,6 +59,7 @@ export class CoreModule {
       controllers: options.http ? [HealthController, AuthController] : [],
       providers: [
         FieldEncryptionService,
+        MailService,
         AuthService,
         AccessService,
         CsrfService,
@@ -73,6 +75,7 @@ export class CoreModule {
         QueueModule,
         TypeOrmModule,
         FieldEncryptionService,
+        MailService,
         AuthService,
         AccessService,
         CsrfService,

@@ -6,6 +6,7 @@ export * from './config';
 export * from './database';
 export * from './queue';
 export * from './crypto';
+export * from './mail';
 export * from './logging';
 export * from './errors';
 export * from './http';
