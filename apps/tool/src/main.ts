@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { AppLogger, ConfigValidationError, configureHttp, loadConfig } from '@lib/core';
+import {
+  AppLogger,
+  ConfigValidationError,
+  configureHttp,
+  installGracefulShutdown,
+  loadConfig,
+} from '@lib/core';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,6 +19,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   configureHttp(app, config);
+  installGracefulShutdown(app);
   await app.listen(config.port);
   new Logger('Bootstrap').log({
     msg: `SafeNest is running at ${config.publicUrl}`,

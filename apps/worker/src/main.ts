@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AppLogger, ConfigValidationError, loadConfig } from '@lib/core';
+import { AppLogger, ConfigValidationError, installGracefulShutdown, loadConfig } from '@lib/core';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from './worker.module';
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new AppLogger(config.logLevel, 'worker'),
   });
-  app.enableShutdownHooks();
+  installGracefulShutdown(app);
   new Logger('Bootstrap').log({
     msg: 'SafeNest worker is consuming jobs',
     database: config.database.type,

@@ -13,6 +13,7 @@ import { MailService } from './mail';
 import { DatabaseModule, SchemaDefinition } from './database';
 import { AllExceptionsFilter, HealthController, RateLimitGuard } from './http';
 import { HousekeepingJob } from './housekeeping.job';
+import { ShutdownLogger } from './shutdown.logger';
 import { PingJob } from './queue/ping.job';
 import { CORE_COMMANDS } from './cli/core.commands';
 import { JobEntity, QueueModule, QueueRole } from './queue';
@@ -66,6 +67,7 @@ export class CoreModule {
         CsrfGuard,
         SessionGuard,
         HousekeepingJob,
+        ShutdownLogger,
         PingJob,
         ...CORE_COMMANDS,
         ...httpProviders,

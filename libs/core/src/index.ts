@@ -15,4 +15,5 @@ export * from './i18n';
 export * from './views';
 export * from './metrics';
 export * from './core.module';
+export * from './shutdown';
 export * from './cli';

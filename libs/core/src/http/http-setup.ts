@@ -81,7 +81,6 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
     prefix: '/static/',
     maxAge: config.isProduction ? '7d' : 0,
   });
-  server.enableShutdownHooks();
 }
 
 function routeOf(req: Request): string {
