@@ -45,6 +45,18 @@ export interface AppConfig {
   metricsToken?: string;
   curriculaDir: string;
   coverage: { suppressionThreshold: number };
+  messaging: {
+    smsGatewayUrl?: string;
+    smsGatewayToken?: string;
+    smsWebhookSecret?: string;
+    zaloZnsUrl: string;
+    zaloAccessToken?: string;
+    zaloTemplateId?: string;
+    smtpConnections: number;
+    batchSize: number;
+    leaseSeconds: number;
+  };
+  safeguarding: { retentionDays: number };
 }
 
 /** One problem per variable, each phrased as "NAME=value: expected …". */
@@ -265,6 +277,19 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
     metricsToken: r.string('METRICS_TOKEN'),
     curriculaDir: path.resolve(appRoot, r.string('CURRICULA_DIR') ?? 'curricula'),
     coverage: { suppressionThreshold: r.int('COVERAGE_SUPPRESSION_THRESHOLD', 1, 1000) },
+    messaging: {
+      smsGatewayUrl: parseUrl(r, 'SMS_GATEWAY_URL', ['http:', 'https:']),
+      smsGatewayToken: r.string('SMS_GATEWAY_TOKEN'),
+      smsWebhookSecret: r.string('SMS_WEBHOOK_SECRET'),
+      zaloZnsUrl:
+        parseUrl(r, 'ZALO_ZNS_URL', ['http:', 'https:']) ?? 'https://business.openapi.zalo.me',
+      zaloAccessToken: r.string('ZALO_ACCESS_TOKEN'),
+      zaloTemplateId: r.string('ZALO_TEMPLATE_ID'),
+      smtpConnections: r.int('MESSAGING_SMTP_CONNECTIONS', 1, 64),
+      batchSize: r.int('MESSAGING_BATCH_SIZE', 10, 5000),
+      leaseSeconds: r.int('MESSAGING_LEASE_SECONDS', 2, 3600),
+    },
+    safeguarding: { retentionDays: r.int('SAFEGUARDING_RETENTION_DAYS', 1, 3650) },
   };
 
   if (config.isProduction) {

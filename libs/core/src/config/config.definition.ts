@@ -205,4 +205,70 @@ export const VARIABLES: VariableDefinition[] = [
     default: 'curricula',
     expects: 'a folder path (relative to the installation or absolute)',
   },
+  {
+    name: 'SAFEGUARDING_RETENTION_DAYS',
+    description:
+      'Days a closed concern report keeps its content; then what the reporter wrote and their contact are erased (counts and the audit trail stay).',
+    default: '365',
+    expects: 'an integer from 1 to 3650',
+  },
+  {
+    name: 'SMS_GATEWAY_URL',
+    description:
+      'HTTP SMS gateway that sends parent messages (POST JSON `{ to, text, reference }`, bearer token). Unset: SMS is not offered to parents.',
+    expects: 'an absolute http(s) URL',
+    example: 'https://sms.example.vn/api/send',
+  },
+  {
+    name: 'SMS_GATEWAY_TOKEN',
+    description: 'Bearer token for SMS_GATEWAY_URL.',
+    expects: 'any string',
+    sensitive: true,
+  },
+  {
+    name: 'SMS_WEBHOOK_SECRET',
+    description:
+      'Shared secret the SMS gateway sends (header `X-Webhook-Secret`) with inbound replies (STOP/START) and delivery reports to /messaging/webhooks/sms.',
+    expects: 'a random string (e.g. `openssl rand -hex 24`)',
+    sensitive: true,
+  },
+  {
+    name: 'ZALO_ZNS_URL',
+    description: 'Base URL of the Zalo ZNS (template message) API.',
+    default: 'https://business.openapi.zalo.me',
+    expects: 'an absolute http(s) URL',
+  },
+  {
+    name: 'ZALO_ACCESS_TOKEN',
+    description:
+      'Zalo Official Account access token for ZNS template messages. Unset: Zalo is not offered to parents.',
+    expects: 'any string',
+    sensitive: true,
+  },
+  {
+    name: 'ZALO_TEMPLATE_ID',
+    description:
+      'Approved ZNS template for school notices; it receives `school_name`, `title` and `link`.',
+    expects: 'the template id given by Zalo',
+  },
+  {
+    name: 'MESSAGING_SMTP_CONNECTIONS',
+    description:
+      'SMTP connections one worker keeps open for parent messages (broadcasts are sent over all of them at once).',
+    default: '8',
+    expects: 'an integer from 1 to 64',
+  },
+  {
+    name: 'MESSAGING_BATCH_SIZE',
+    description: 'Recipients per delivery job of a parent message.',
+    default: '500',
+    expects: 'an integer from 10 to 5000',
+  },
+  {
+    name: 'MESSAGING_LEASE_SECONDS',
+    description:
+      'How long a worker holds a delivery batch without showing progress before another worker may take it over (after a crash).',
+    default: '60',
+    expects: 'an integer from 2 to 3600',
+  },
 ];
