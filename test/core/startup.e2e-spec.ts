@@ -13,10 +13,12 @@ function start(env: Record<string, string>): {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 120_000,
   });
   return { status: res.status, stderr: res.stderr, stdout: res.stdout };
 }
+
+jest.setTimeout(180_000);
 
 describe('Start-up refuses bad configuration with one clear line', () => {
   it('stops on a bad value and names it', () => {
@@ -49,7 +51,7 @@ describe('Start-up refuses bad configuration with one clear line', () => {
         cwd: root,
         env: { PATH: process.env.PATH ?? '' },
         encoding: 'utf8',
-        timeout: 30_000,
+        timeout: 120_000,
       },
     );
     expect(res.status).toBe(1);
@@ -75,7 +77,7 @@ describe('Start-up refuses bad configuration with one clear line', () => {
       child.on('close', (code, signal) => resolve(signal ?? `code ${code}`)),
     );
     try {
-      const deadline = Date.now() + 40_000;
+      const deadline = Date.now() + 120_000;
       let ready = 0;
       while (Date.now() < deadline && ready !== 200) {
         ready = await fetch(`http://127.0.0.1:${port}/health/ready`)

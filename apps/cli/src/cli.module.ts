@@ -1,5 +1,6 @@
 import { AppConfig, CoreModule } from '@lib/core';
 import { DemoModule } from '@lib/demo';
+import { LtiCoreModule } from '@lib/lti';
 import { OrgsModule } from '@lib/orgs';
 import { SCHEMA } from '@lib/schema';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -16,6 +17,7 @@ export class CliModule {
         CoreModule.forRoot({ schema: SCHEMA, queueRole: 'producer', http: false, config }),
         DiscoveryModule,
         OrgsModule,
+        LtiCoreModule,
         DemoModule,
       ],
       providers: [DemoSeedCommand],

@@ -1,5 +1,7 @@
-import { AppConfig, CoreModule } from '@lib/core';
+import { APP_CONFIG, AppConfig, CoreModule } from '@lib/core';
+import { CurriculaModule } from '@lib/curricula';
 import { DemoModule } from '@lib/demo';
+import { LtiModule } from '@lib/lti';
 import { OrgsModule } from '@lib/orgs';
 import { SCHEMA } from '@lib/schema';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
@@ -29,6 +31,11 @@ export class AppModule {
           context: ({ req, res }: { req: Request; res: Response }) => ({ req, res }),
         }),
         OrgsModule,
+        CurriculaModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => ({ dir: c.curriculaDir }),
+        }),
+        LtiModule,
         DemoModule,
       ],
       controllers: [LandingController],

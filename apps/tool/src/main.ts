@@ -9,10 +9,11 @@ import {
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  // Loaded after the configuration is known good, so a bad value fails fast and alone.
+  const { AppModule } = await import('./app.module');
   const logger = new AppLogger(config.logLevel, 'tool');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger,

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { AppLogger, ConfigValidationError, installGracefulShutdown, loadConfig } from '@lib/core';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -12,6 +11,7 @@ async function bootstrap(): Promise<void> {
     );
     process.exit(1);
   }
+  const { WorkerModule } = await import('./worker.module');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new AppLogger(config.logLevel, 'worker'),
   });

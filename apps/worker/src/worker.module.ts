@@ -1,4 +1,5 @@
 import { AppConfig, CoreModule } from '@lib/core';
+import { LtiCoreModule } from '@lib/lti';
 import { OrgsModule } from '@lib/orgs';
 import { SCHEMA } from '@lib/schema';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -12,6 +13,7 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot({ schema: SCHEMA, queueRole: 'consumer', http: false, config }),
         OrgsModule,
+        LtiCoreModule,
       ],
     };
   }

@@ -36,19 +36,4 @@ export class LandingController {
       ),
     );
   }
-
-  @Get('sandbox')
-  sandbox(@Req() req: Request, @Res() res: Response): void {
-    const lang = negotiateLang(req);
-    res.status(this.config.sandboxEnabled ? 200 : 404);
-    res.type('html').send(
-      this.views.page(
-        'sandbox-pending',
-        { title: I18n.t(lang, 'landing.sandbox.title'), lang, path: '/sandbox' },
-        {
-          enabled: this.config.sandboxEnabled,
-        },
-      ),
-    );
-  }
 }

@@ -1,0 +1,96 @@
+import { I18n, negotiateLang } from '@lib/core';
+import { All, Controller, Req, Res, UseFilters } from '@nestjs/common';
+import type { CookieOptions, Request, Response } from 'express';
+import { LOGIN_TTL_MS } from '../lti.constants';
+import { LaunchFlowService, LoginParams, stateCookieName } from './launch-flow.service';
+import { ltiViews, LtiExceptionFilter } from './lti-exception.filter';
+
+/** OIDC login initiation and the launch (the platform's form post of the id_token). */
+@Controller('lti')
+@UseFilters(LtiExceptionFilter)
+export class LtiController {
+  constructor(private readonly flow: LaunchFlowService) {}
+
+  private cookieOptions(): CookieOptions {
+    // Inside the LMS iframe the cookie is third-party: SameSite=None; Secure; Partitioned (CHIPS).
+    return this.flow.cookieSecure
+      ? {
+          httpOnly: true,
+          secure: true,
+          sameSite: 'none',
+          partitioned: true,
+          maxAge: LOGIN_TTL_MS,
+          path: '/lti',
+        }
+      : { httpOnly: true, sameSite: 'lax', maxAge: LOGIN_TTL_MS, path: '/lti' };
+  }
+
+  @All('login')
+  async login(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const params = {
+      ...(req.query as Record<string, unknown>),
+      ...((req.body as Record<string, unknown> | undefined) ?? {}),
+    } as LoginParams;
+    const outcome = await this.flow.login(params);
+    res.cookie(outcome.cookie.name, outcome.cookie.value, this.cookieOptions());
+    res.setHeader('Cache-Control', 'no-store');
+    if (outcome.storageTarget) {
+      // Also keep state and nonce in the platform's storage frame, for browsers that drop the cookie.
+      const lang = negotiateLang(req);
+      res.type('html').send(
+        ltiViews.page(
+          'storage-check',
+          {
+            title: I18n.t(lang, 'lti.storage.checking'),
+            lang,
+            embedded: true,
+            scripts: ['/static/lti-storage.js'],
+          },
+          {
+            mode: 'put',
+            authUrl: outcome.authUrl,
+            storageTarget: outcome.storageTarget,
+            platformOrigin: new URL(outcome.authUrl).origin,
+            state: outcome.state,
+            nonce: outcome.nonce,
+          },
+        ),
+      );
+      return;
+    }
+    res.redirect(302, outcome.authUrl);
+  }
+
+  @All('launch')
+  async launch(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const body = (req.body as Record<string, unknown> | undefined) ?? {};
+    const outcome = await this.flow.launch(
+      {
+        idToken: body.id_token,
+        state: body.state,
+        storageProof: body.storage_proof,
+        cookies: (req.cookies as Record<string, string | undefined>) ?? {},
+      },
+      negotiateLang(req),
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    if (outcome.kind === 'storage-check') {
+      res.type('html').send(
+        ltiViews.page(
+          'storage-check',
+          {
+            title: I18n.t(outcome.lang, 'lti.storage.checking'),
+            lang: outcome.lang,
+            embedded: true,
+            scripts: ['/static/lti-storage.js'],
+          },
+          { mode: 'get', ...outcome },
+        ),
+      );
+      return;
+    }
+    const state = typeof body.state === 'string' ? body.state : '';
+    res.clearCookie(stateCookieName(state), { ...this.cookieOptions(), maxAge: undefined });
+    res.redirect(303, outcome.location);
+  }
+}

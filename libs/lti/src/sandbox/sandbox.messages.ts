@@ -1,0 +1,50 @@
+import { I18n } from '@lib/core';
+
+I18n.register({
+  vi: {
+    'sandbox.title': 'LMS thử nghiệm',
+    'sandbox.intro':
+      'Một nền tảng LTI 1.3 thật nằm trong SafeNest, nói chuyện như Moodle 4.5. Chọn lớp và người dùng để mở SafeNest với vai trò học sinh, giáo viên hoặc quản trị trường.',
+    'sandbox.notRegistered':
+      'LMS thử nghiệm chưa đăng ký xong với SafeNest. Hãy tải lại trang sau vài giây.',
+    'sandbox.school': 'Trường',
+    'sandbox.people': 'Người dùng',
+    'sandbox.activities': 'Hoạt động',
+    'sandbox.noActivities': 'Chưa có hoạt động. Giáo viên hãy thêm bài học bằng Deep Linking.',
+    'sandbox.launchAs': 'Mở với tư cách {name}',
+    'sandbox.open': 'Mở',
+    'sandbox.addModule': 'Thêm bài học (Deep Linking)',
+    'sandbox.gradebook': 'Sổ điểm',
+    'sandbox.classPage': 'Trang lớp',
+    'sandbox.added': 'Đã thêm {n} hoạt động.',
+    'sandbox.role.student': 'Học sinh',
+    'sandbox.role.teacher': 'Giáo viên',
+    'sandbox.role.admin': 'Quản trị trường',
+    'sandbox.student': 'Học sinh',
+    'sandbox.received': 'lần nhận',
+    'sandbox.back': 'Về LMS thử nghiệm',
+  },
+  en: {
+    'sandbox.title': 'Sandbox LMS',
+    'sandbox.intro':
+      'A real LTI 1.3 platform inside SafeNest that speaks like Moodle 4.5. Pick a class and a person to open SafeNest as a student, teacher or school admin.',
+    'sandbox.notRegistered':
+      'The sandbox LMS has not finished registering with SafeNest. Reload in a few seconds.',
+    'sandbox.school': 'School',
+    'sandbox.people': 'People',
+    'sandbox.activities': 'Activities',
+    'sandbox.noActivities': 'No activity yet. The teacher can add a lesson by Deep Linking.',
+    'sandbox.launchAs': 'Open as {name}',
+    'sandbox.open': 'Open',
+    'sandbox.addModule': 'Add a lesson (Deep Linking)',
+    'sandbox.gradebook': 'Gradebook',
+    'sandbox.classPage': 'Class page',
+    'sandbox.added': '{n} activities added.',
+    'sandbox.role.student': 'Student',
+    'sandbox.role.teacher': 'Teacher',
+    'sandbox.role.admin': 'School admin',
+    'sandbox.student': 'Student',
+    'sandbox.received': 'received',
+    'sandbox.back': 'Back to the sandbox LMS',
+  },
+});
