@@ -1,7 +1,10 @@
 import { AppConfig, CoreModule } from '@lib/core';
 import { DemoModule } from '@lib/demo';
 import { LtiCoreModule } from '@lib/lti';
+import { MessagingModule } from '@lib/messaging';
 import { OrgsModule } from '@lib/orgs';
+import { CoverageModule } from '@lib/coverage';
+import { SafeguardingModule } from '@lib/safeguarding';
 import { SCHEMA } from '@lib/schema';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -17,7 +20,10 @@ export class CliModule {
         CoreModule.forRoot({ schema: SCHEMA, queueRole: 'producer', http: false, config }),
         DiscoveryModule,
         OrgsModule,
+        CoverageModule,
         LtiCoreModule,
+        MessagingModule,
+        SafeguardingModule,
         DemoModule,
       ],
       providers: [DemoSeedCommand],

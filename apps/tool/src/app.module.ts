@@ -3,6 +3,7 @@ import { CurriculaModule } from '@lib/curricula';
 import { DemoModule } from '@lib/demo';
 import { LtiModule } from '@lib/lti';
 import { OrgsModule } from '@lib/orgs';
+import { CoverageModule } from '@lib/coverage';
 import { SCHEMA } from '@lib/schema';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -10,6 +11,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
 import { DemoBootstrap } from './demo.bootstrap';
 import { LandingController } from './landing/landing.controller';
+import { MessagingWebModule } from './messaging/messaging-web.module';
+import { PlayerModule } from './player/player.module';
+import { TeachModule } from './teach/teach.module';
+import { CoverageController } from './coverage/coverage.controller';
+import { SafeguardingPagesModule } from './safeguarding/safeguarding-pages.module';
 
 /** The HTTP app: pages, GraphQL, health; runs jobs itself only with the inline queue. */
 @Module({})
@@ -35,10 +41,16 @@ export class AppModule {
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({ dir: c.curriculaDir }),
         }),
+        // Before PlayerModule: the concern channel serves /help (the player's stand-in steps aside).
+        SafeguardingPagesModule,
+        PlayerModule,
+        TeachModule,
+        CoverageModule,
         LtiModule,
+        MessagingWebModule,
         DemoModule,
       ],
-      controllers: [LandingController],
+      controllers: [LandingController, CoverageController],
       providers: [DemoBootstrap],
     };
   }

@@ -1,6 +1,10 @@
-import { AppConfig, CoreModule } from '@lib/core';
+import { APP_CONFIG, AppConfig, CoreModule } from '@lib/core';
+import { CurriculaModule } from '@lib/curricula';
 import { LtiCoreModule } from '@lib/lti';
+import { MessagingModule } from '@lib/messaging';
 import { OrgsModule } from '@lib/orgs';
+import { CoverageModule } from '@lib/coverage';
+import { SafeguardingModule } from '@lib/safeguarding';
 import { SCHEMA } from '@lib/schema';
 import { DynamicModule, Module } from '@nestjs/common';
 
@@ -13,7 +17,14 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot({ schema: SCHEMA, queueRole: 'consumer', http: false, config }),
         OrgsModule,
+        CurriculaModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => ({ dir: c.curriculaDir }),
+        }),
+        CoverageModule,
         LtiCoreModule,
+        MessagingModule,
+        SafeguardingModule,
       ],
     };
   }

@@ -4,20 +4,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogService, foldForSearch } from './catalog.service';
 import { CurriculaErrorCode, CurriculaException } from './curricula.exception';
-import { CurriculaModule } from './curricula.module';
+import { CURRICULA_OPTIONS } from './curricula.constants';
 
 jest.mock('@lib/core', () => jest.requireActual('./__fixtures__/lib-core-stub'));
 
 const VALID = join(__dirname, '__fixtures__', 'valid');
 
+// The catalog as CurriculaModule provides it (the module itself also brings the attempt tables,
+// which need a database: the e2e tests boot it whole).
 async function boot(dir: string): Promise<CatalogService> {
   const moduleRef = await Test.createTestingModule({
-    imports: [
-      CurriculaModule.forRoot({
-        dir,
-        mediaBaseUrl: '/media/',
-        pageUrl: (moduleId, pageId, lang) => `/lessons/${moduleId}/${pageId}?lang=${lang}`,
-      }),
+    providers: [
+      {
+        provide: CURRICULA_OPTIONS,
+        useValue: {
+          dir,
+          mediaBaseUrl: '/media/',
+          pageUrl: (moduleId: string, pageId: string, lang: string) =>
+            `/lessons/${moduleId}/${pageId}?lang=${lang}`,
+        },
+      },
+      CatalogService,
     ],
   }).compile();
   return moduleRef.get(CatalogService);

@@ -1,10 +1,77 @@
 /**
  * @lib/curricula — loads and checks the `curricula/` folder (FORMAT.md), serves the catalog,
- * renders lesson Markdown to safe HTML, and grades attempts on the server.
+ * renders lesson Markdown to safe HTML, grades attempts on the server, and stores attempts.
+ *
+ * - {@link PlayerService}: the lesson player's rules (which module a launch opens, start/resume
+ *   within the link's retry policy, save per item, submit → grade in one transaction with the
+ *   {@link AttemptHooks} the app registered: grade passback, coverage delivery).
+ * - {@link AttemptsService}: policies per link, class progress, item analysis, pre/post check
+ *   scores, school aggregates, and `completionsSince` for @lib/messaging.
+ *
+ * This lib must not import @lib/lti (which imports it for the deep-linking picker): launches
+ * reach it as {@link PlayerLearner}, a structural subset of LaunchContext.
  */
+import type { SchemaDefinition } from '@lib/core';
+import { CURRICULA_ENTITIES } from './entities/attempt.entity';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import './curricula.messages';
 
-/** Nest module: `CurriculaModule.forRoot({ dir })` loads and checks the folder once at boot. */
-export { CurriculaModule } from './curricula.module';
+/** Nest module (global): `CurriculaModule.forRootAsync({ inject: [APP_CONFIG], useFactory: c => ({ dir: c.curriculaDir }) })`. */
+export { CurriculaModule, type CurriculaModuleAsyncOptions } from './curricula.module';
+
+/** Tables: attempts, their answers per item, retry policies per link. */
+export const CURRICULA_SCHEMA: SchemaDefinition = {
+  entities: CURRICULA_ENTITIES,
+  migrations: { sqlite: SQLITE_MIGRATIONS, postgres: POSTGRES_MIGRATIONS },
+};
+export {
+  AttemptEntity,
+  AttemptAnswerEntity,
+  AttemptPolicyEntity,
+  type AttemptKind,
+  type AttemptStatus,
+  type ScorePolicy,
+} from './entities/attempt.entity';
+
+/** Attempts: storage, policies and the figures teachers and other libs read. */
+export {
+  AttemptsService,
+  DEFAULT_ATTEMPT_POLICY,
+  linkKeyOf,
+  masteryDistribution,
+  type CheckScores,
+  type CompletionRecord,
+  type ItemStats,
+  type LearnerModuleProgress,
+  type SchoolClassModule,
+} from './attempts/attempts.service';
+/** Where apps plug in what must commit with a grade (LMS grade outbox, coverage delivery). */
+export { AttemptHooks } from './attempts/attempt-hooks';
+/** The lesson player's rules. */
+export {
+  PlayerService,
+  type BandCheckStatus,
+  type GradedAttempt,
+  type OpenAttempt,
+} from './player/player.service';
+export {
+  isModuleSource,
+  itemsOf,
+  scenarioFinished,
+  stepsOf,
+  type AssessmentSource,
+} from './player/player-answers.util';
+export type {
+  AttemptGradedEvent,
+  AttemptGradedHook,
+  AttemptPolicy,
+  ModuleEntry,
+  PlayerLearner,
+  PlayerStep,
+} from './models/player.model';
+/** Answers as short keys (item analysis) and back into words with their misconception. */
+export { answerKeyOf, describeAnswerKey } from './grading/answer-key.util';
 /** Catalog of the loaded modules: list/filter, get, band checks, page rendering, media files. */
 export {
   CatalogService,

@@ -1,7 +1,8 @@
-import { AccessService, CurrentPrincipal, Principal, SessionGuard } from '@lib/core';
+import { AccessService, CurrentPrincipal, Principal, Role, SessionGuard } from '@lib/core';
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
-import { OrgNodeModel } from './models/org-node.model';
+import { OrgImportService } from './import/org-import.service';
+import { OrgImportModel, OrgNodeModel, OrgNodeVersionModel } from './models/org-node.model';
 import { OrgsService } from './orgs.service';
 
 @Resolver(() => OrgNodeModel)
@@ -9,6 +10,7 @@ import { OrgsService } from './orgs.service';
 export class OrgsResolver {
   constructor(
     private readonly orgs: OrgsService,
+    private readonly imports: OrgImportService,
     private readonly access: AccessService,
   ) {}
 
@@ -33,5 +35,24 @@ export class OrgsResolver {
   ): Promise<OrgNodeModel[]> {
     await this.access.assertAccess(principal, id);
     return this.orgs.children(id);
+  }
+
+  @Query(() => [OrgNodeVersionModel], { description: 'A node’s history, oldest first.' })
+  async orgVersions(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<OrgNodeVersionModel[]> {
+    await this.access.assertAccess(principal, id);
+    return this.orgs.versions(id);
+  }
+
+  @Query(() => OrgImportModel)
+  async orgImport(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<OrgImportModel> {
+    const row = await this.imports.get(id);
+    await this.access.assertAccess(principal, row.rootNodeId, [Role.OFFICIAL]);
+    return row;
   }
 }

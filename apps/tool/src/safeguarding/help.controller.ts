@@ -1,0 +1,331 @@
+import {
+  CsrfGuard,
+  CsrfService,
+  findAppRoot,
+  I18n,
+  isLang,
+  Lang,
+  negotiateLang,
+  RateLimit,
+  Views,
+} from '@lib/core';
+import {
+  AgeBand,
+  bandOfModule,
+  ConcernReportsService,
+  ConcernSource,
+  HelpContext,
+  HelpContextSealer,
+  HelpLaunchResolver,
+  LIMITS,
+  parseConcernInput,
+  ReporterRelation,
+  SchoolDirectory,
+  toneOfBand,
+  formatVnDateTime,
+  FieldProblem,
+} from '@lib/safeguarding';
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { HelpErrorFilter } from './help-error.filter';
+import { helpFormModel, tonedText } from './help-view.util';
+import { NoUploadGuard } from './no-upload.guard';
+import './safeguarding-pages.messages';
+
+type Form = Record<string, unknown>;
+
+interface FormTarget {
+  school: { id: string; name: string };
+  /** Sealed launch context (pupil from the player) or null (public form). */
+  sealed: string | null;
+  ctx: HelpContext | null;
+  band: AgeBand | null;
+  lt?: string;
+  backHref?: string;
+}
+
+/**
+ * "I need help": the public concern form. Reached from every lesson page (`/help?lt=<launch
+ * token>`: the school, the pupil and the age band come from the launch) and from the parent
+ * portal or anywhere else signed out (`/help`: the school is chosen by code or name). Works
+ * without JavaScript; shows how to get help now on every page, errors included.
+ */
+@Controller('help')
+@UseFilters(HelpErrorFilter)
+export class HelpController {
+  private readonly views = new Views(
+    path.join(findAppRoot(), 'apps/tool/src/safeguarding/templates'),
+  );
+
+  constructor(
+    private readonly reports: ConcernReportsService,
+    private readonly launches: HelpLaunchResolver,
+    private readonly sealer: HelpContextSealer,
+    private readonly schools: SchoolDirectory,
+    private readonly csrf: CsrfService,
+  ) {}
+
+  @Get()
+  async form(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query() query: Record<string, unknown>,
+  ): Promise<void> {
+    const target = await this.targetFromQuery(query);
+    const lang = this.langFor(req, target?.ctx ?? null);
+    if (!target) {
+      return this.chooseSchool(req, res, lang, query);
+    }
+    this.renderForm(req, res, lang, target, {}, [], 200);
+  }
+
+  @Post()
+  @UseGuards(NoUploadGuard, CsrfGuard)
+  @RateLimit({ name: 'sg-help', points: 20, durationSeconds: 600 })
+  async submit(@Req() req: Request, @Res() res: Response, @Body() body: Form): Promise<void> {
+    const ctx = this.sealer.open(body.ctx);
+    const target = ctx
+      ? await this.targetFromContext(ctx, body.ctx as string, body.lt)
+      : await this.targetFromSchoolId(body.school);
+    const lang = this.langFor(req, ctx);
+    if (!target) {
+      return this.chooseSchool(req, res, lang, {});
+    }
+    const fromPlayer = Boolean(ctx);
+    const { input, problems } = parseConcernInput(body, {
+      allowAtSchool: fromPlayer,
+      defaultRelation: fromPlayer ? ReporterRelation.SELF : ReporterRelation.OTHER,
+    });
+    if (!input) {
+      // Never echo pasted picture data back into the page.
+      const kept = { ...body };
+      for (const p of problems.filter((x) => x.reason === 'image_data')) {
+        kept[p.field] = '';
+      }
+      return this.renderForm(req, res, lang, target, kept, problems, 400);
+    }
+    const submission = typeof body.submission === 'string' ? body.submission.slice(0, 64) : '';
+    const created = await this.reports.create({
+      source: fromPlayer ? ConcernSource.PLAYER : ConcernSource.WEB,
+      schoolOrgNodeId: target.school.id,
+      input,
+      lang,
+      ageBand: target.band,
+      learner: ctx ? { userId: ctx.userId, displayName: ctx.displayName } : null,
+      idempotencyKey: submission ? `web:${submission}` : undefined,
+    });
+    const tone = toneOfBand(target.band);
+    res
+      .status(created.duplicate ? 200 : 201)
+      .type('html')
+      .send(
+        this.views.page('help-sent', this.meta(lang, tone, target, req), {
+          reference: created.reference,
+          title: tonedText(lang, tone, 'sgp.sent.title'),
+          body: tonedText(lang, tone, 'sgp.sent.body'),
+          tone,
+          again: this.formHref(target, lang),
+          lt: target.lt,
+          backHref: target.backHref,
+        }),
+      );
+  }
+
+  @Get('status')
+  status(@Req() req: Request, @Res() res: Response): void {
+    const lang = negotiateLang(req);
+    res.type('html').send(
+      this.views.page('help-status', this.meta(lang, 'adult', null, req), {
+        csrf: this.csrf.token(req, res),
+      }),
+    );
+  }
+
+  @Post('status')
+  @UseGuards(NoUploadGuard, CsrfGuard)
+  @RateLimit({ name: 'sg-help-status', points: 20, durationSeconds: 600 })
+  async statusLookup(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { code?: string },
+  ): Promise<void> {
+    const lang = negotiateLang(req);
+    const status = await this.reports.statusByReference(body.code);
+    res
+      .status(status ? 200 : 404)
+      .type('html')
+      .send(
+        this.views.page('help-status', this.meta(lang, 'adult', null, req), {
+          csrf: this.csrf.token(req, res),
+          code: typeof body.code === 'string' ? body.code.slice(0, 20) : '',
+          looked: true,
+          status: status && {
+            state: I18n.t(lang, `sg.state.${status.state}`),
+            explain: I18n.t(lang, `sgp.status.${status.state}`),
+            receivedAt: formatVnDateTime(status.receivedAt),
+            outcome: status.outcome,
+          },
+        }),
+      );
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private async targetFromQuery(q: Record<string, unknown>): Promise<FormTarget | null> {
+    if (typeof q.lt === 'string' && q.lt) {
+      const launch = await this.launches.resolve(q.lt).catch(() => null);
+      if (launch?.schoolOrgNodeId) {
+        const ctx: HelpContext = {
+          schoolOrgNodeId: launch.schoolOrgNodeId,
+          band: bandOfModule(launch.moduleId),
+          userId: launch.userId,
+          displayName: launch.displayName,
+          lang: launch.locale,
+        };
+        const target = await this.targetFromContext(ctx, this.sealer.seal(ctx), q.lt);
+        if (target && launch.moduleId) {
+          target.backHref = `/play/${encodeURIComponent(launch.moduleId)}?lt=${encodeURIComponent(q.lt)}`;
+        }
+        return target;
+      }
+    }
+    return this.targetFromSchoolId(q.school);
+  }
+
+  private async targetFromContext(
+    ctx: HelpContext,
+    sealed: string,
+    lt: unknown,
+  ): Promise<FormTarget | null> {
+    const school = await this.reports.schoolFor({ id: ctx.schoolOrgNodeId }).catch(() => null);
+    if (!school) {
+      return null;
+    }
+    return {
+      school: { id: school.id, name: school.name },
+      sealed,
+      ctx,
+      band: ctx.band,
+      lt: typeof lt === 'string' && lt.length < 300 ? lt : undefined,
+    };
+  }
+
+  private async targetFromSchoolId(id: unknown): Promise<FormTarget | null> {
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) {
+      return null;
+    }
+    const school = await this.reports.schoolFor({ id }).catch(() => null);
+    return school
+      ? { school: { id: school.id, name: school.name }, sealed: null, ctx: null, band: null }
+      : null;
+  }
+
+  private async chooseSchool(
+    req: Request,
+    res: Response,
+    lang: Lang,
+    q: Record<string, unknown>,
+  ): Promise<void> {
+    const code = typeof q.code === 'string' ? q.code.trim().slice(0, 64) : '';
+    const search = typeof q.q === 'string' ? q.q.trim().slice(0, 100) : '';
+    if (code) {
+      const school = await this.schools.byCode(code);
+      if (school) {
+        res.redirect(303, `/help?school=${school.id}&lang=${lang}`);
+        return;
+      }
+    }
+    const results = search ? await this.schools.search(search) : [];
+    res
+      .status(code ? 404 : 200)
+      .type('html')
+      .send(
+        this.views.page('help-school', this.meta(lang, 'adult', null, req), {
+          code,
+          search,
+          unknownCode: Boolean(code),
+          searched: Boolean(search),
+          results,
+          txt: {
+            title: tonedText(lang, 'adult', 'sgp.title'),
+            intro: tonedText(lang, 'adult', 'sgp.intro'),
+          },
+        }),
+      );
+  }
+
+  private renderForm(
+    req: Request,
+    res: Response,
+    lang: Lang,
+    target: FormTarget,
+    values: Form,
+    problems: FieldProblem[],
+    status: number,
+  ): void {
+    const tone = toneOfBand(target.band);
+    res
+      .status(status)
+      .type('html')
+      .send(
+        this.views.page('help-form', this.meta(lang, tone, target, req), {
+          ...helpFormModel(lang, tone, {
+            fromPlayer: Boolean(target.ctx),
+            values,
+            problems,
+            launchName: target.ctx?.displayName,
+            maxDescription: LIMITS.description,
+          }),
+          school: target.school,
+          sealed: target.sealed,
+          lt: target.lt,
+          backHref: target.backHref,
+          csrf: this.csrf.token(req, res),
+          submission:
+            typeof values.submission === 'string' && /^[0-9a-f-]{36}$/.test(values.submission)
+              ? values.submission
+              : randomUUID(),
+          changeSchool: target.ctx ? null : `/help?lang=${lang}`,
+          limits: LIMITS,
+        }),
+      );
+  }
+
+  private meta(lang: Lang, tone: string, target: FormTarget | null, req: Request) {
+    return {
+      title: tonedText(lang, tone as 'adult', 'sgp.title'),
+      lang,
+      path: req.originalUrl,
+      // Inside the LMS iframe: no site header, like the lesson player.
+      embedded: Boolean(target?.ctx),
+      bodyClass: `sg-help sg-${tone}`,
+      styles: ['/static/safeguarding.css'],
+    };
+  }
+
+  private formHref(target: FormTarget, lang: Lang): string {
+    return target.lt
+      ? `/help?lt=${encodeURIComponent(target.lt)}&lang=${lang}`
+      : `/help?school=${target.school.id}&lang=${lang}`;
+  }
+
+  /** `?lang=` wins; else the launch's locale; else the browser's. */
+  private langFor(req: Request, ctx: HelpContext | null): Lang {
+    if (isLang(req.query?.lang)) {
+      return req.query.lang;
+    }
+    return ctx?.lang ?? negotiateLang(req);
+  }
+}

@@ -1,0 +1,862 @@
+import {
+  AccountEntity,
+  AppConfig,
+  CoreErrorCode,
+  CoreException,
+  FieldEncryptionService,
+  InjectConfig,
+  Principal,
+  QueueService,
+  Role,
+  RoleBindingEntity,
+} from '@lib/core';
+import { OrgNodeEntity, OrgsService, OrgType } from '@lib/orgs';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  Brackets,
+  DataSource,
+  EntityManager,
+  In,
+  IsNull,
+  LessThan,
+  LessThanOrEqual,
+} from 'typeorm';
+import { ConcernAuditService } from './audit/concern-audit.service';
+import { ConcernNoteEntity } from './entities/concern-note.entity';
+import {
+  ConcernContact,
+  ConcernDetails,
+  ConcernReportEntity,
+} from './entities/concern-report.entity';
+import { canReadReport, leadBindings } from './lead-access.util';
+import { ConcernInput, newReferenceCode, normaliseReferenceCode } from './report-input.util';
+import { SafeguardingClock } from './safeguarding.clock';
+import {
+  AgeBand,
+  AuditAction,
+  AuditActorKind,
+  ConcernSource,
+  ConcernState,
+  ContactMethod,
+  JOB_NOTIFY_LEAD,
+  JOB_NOTIFY_LEADS,
+  JOB_NOTIFY_REPORTER,
+  LIMITS,
+  ReferralTarget,
+  STATE_ORDER,
+} from './safeguarding.constants';
+import { SafeguardingErrorCode, SafeguardingException } from './safeguarding.exception';
+import { triageDueAt } from './sla.util';
+
+export interface NewReport {
+  source: ConcernSource;
+  schoolOrgNodeId: string;
+  input: ConcernInput;
+  lang: 'vi' | 'en';
+  ageBand?: AgeBand | null;
+  /** A pupil from the player; kept only if they asked to be contacted at school. */
+  learner?: { userId: string; displayName: string } | null;
+  /** `web:<form token>` or `api:<key id>:<caller's id>`: the same key returns the same report. */
+  idempotencyKey?: string;
+  /** Canonical request body (API), to tell a replay from a conflicting reuse of an id. */
+  requestBody?: string;
+  intakeKey?: { id: string; name: string; pupilReference?: string };
+}
+
+export interface CreatedReport {
+  report: ConcernReportEntity;
+  /** The code for the reporter (null when this was a replay of an erased report). */
+  reference: string | null;
+  duplicate: boolean;
+}
+
+/** A report as the queue lists it: no decryption, nothing the reporter wrote. */
+export interface ConcernSummary {
+  id: string;
+  schoolOrgNodeId: string;
+  schoolName: string;
+  source: ConcernSource;
+  category: string;
+  imminentDanger: boolean;
+  state: ConcernState;
+  referredTo: ReferralTarget | null;
+  receivedAt: Date;
+  dueAt: Date;
+  overdue: boolean;
+  escalationLevel: number;
+  escalatedToOrgNodeId: string | null;
+  erased: boolean;
+}
+
+/** A report opened by a lead: the summary plus the decrypted content. */
+export interface ConcernView extends ConcernSummary {
+  details: ConcernDetails | null;
+  contactMethod: ContactMethod;
+  contact: ConcernContact | null;
+  outcome: string | null;
+  outcomeNotifiedAt: Date | null;
+  acknowledgedAt: Date | null;
+  closedAt: Date | null;
+  ageBand: AgeBand | null;
+  lang: 'vi' | 'en';
+  slaDueAt: Date;
+  notes: { id: string; authorAccountId: string; body: string; createdAt: Date }[];
+}
+
+export interface TransitionInput {
+  to: ConcernState;
+  referredTo?: ReferralTarget | null;
+  note?: string;
+  /** What the reporter should hear back; sent if they left an e-mail and `notifyReporter`. */
+  outcome?: string;
+  notifyReporter?: boolean;
+}
+
+/** Status a reporter sees with their reference code. */
+export interface ReporterStatus {
+  state: ConcernState;
+  receivedAt: Date;
+  outcome: string | null;
+}
+
+const SCHOOL_TYPES = [OrgType.SCHOOL, OrgType.FACILITY];
+
+/**
+ * Concern reports: intake from the player, the public form and the API; the leads' queue and
+ * triage; escalation up the org tree; outcome back to the reporter; erasure. Every read of
+ * content and every change is written to the audit trail in the same transaction.
+ */
+@Injectable()
+export class ConcernReportsService {
+  private readonly logger = new Logger(ConcernReportsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: QueueService,
+    private readonly crypto: FieldEncryptionService,
+    private readonly orgs: OrgsService,
+    private readonly audit: ConcernAuditService,
+    private readonly clock: SafeguardingClock,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  private get reports() {
+    return this.dataSource.getRepository(ConcernReportEntity);
+  }
+
+  /** The school or facility a report can be filed for, or SG_SCHOOL_NOT_FOUND. */
+  async schoolFor(idOrCode: { id?: string; code?: string }): Promise<OrgNodeEntity> {
+    const node = idOrCode.id
+      ? await this.orgs.getById(idOrCode.id).catch(() => null)
+      : idOrCode.code
+        ? await this.orgs.findByCode(idOrCode.code)
+        : null;
+    if (!node || !SCHOOL_TYPES.includes(node.type) || node.closedOn) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_SCHOOL_NOT_FOUND,
+        'No open school or facility with that id or code.',
+      );
+    }
+    return node;
+  }
+
+  async create(r: NewReport): Promise<CreatedReport> {
+    await this.schoolFor({ id: r.schoolOrgNodeId });
+    const idempotencyIndex = r.idempotencyKey
+      ? this.crypto.blindIndex('sg-idempotency', r.idempotencyKey)
+      : null;
+    const requestIndex = r.requestBody ? this.crypto.blindIndex('sg-request', r.requestBody) : null;
+    if (idempotencyIndex) {
+      const existing = await this.reports.findOne({ where: { idempotencyIndex } });
+      if (existing) {
+        return this.replay(existing, requestIndex, r);
+      }
+    }
+    const id = randomUUID();
+    const reference = newReferenceCode(randomBytes);
+    const now = this.clock.now();
+    const { input } = r;
+    const wantsSchool = input.contactMethod === ContactMethod.AT_SCHOOL;
+    const details: ConcernDetails = {
+      description: input.description,
+      platform: input.platform,
+      url: input.url,
+      when: input.when,
+      involved: input.involved,
+      relation: input.relation,
+      reference,
+      ...(input.reporterName || (wantsSchool && r.learner?.displayName)
+        ? { reporterName: input.reporterName || r.learner?.displayName }
+        : {}),
+      ...(wantsSchool && r.learner ? { learnerId: r.learner.userId } : {}),
+      ...(r.intakeKey
+        ? { serviceName: r.intakeKey.name, pupilReference: r.intakeKey.pupilReference ?? '' }
+        : {}),
+    };
+    const contact: ConcernContact | null =
+      input.contactMethod === ContactMethod.NONE
+        ? null
+        : {
+            ...(input.email ? { email: input.email } : {}),
+            ...(input.phone ? { phone: input.phone } : {}),
+            ...(input.contactNote ? { note: input.contactNote } : {}),
+          };
+    const due = triageDueAt(now, input.imminentDanger);
+    const report = this.reports.create({
+      id,
+      schoolOrgNodeId: r.schoolOrgNodeId,
+      source: r.source,
+      category: input.category,
+      imminentDanger: input.imminentDanger,
+      state: ConcernState.NEW,
+      referredTo: null,
+      ageBand: r.ageBand ?? null,
+      lang: r.lang,
+      contactMethod: input.contactMethod,
+      detailsEncrypted: this.crypto.encryptJson(details, id),
+      contactEncrypted: contact ? this.crypto.encryptJson(contact, id) : null,
+      outcomeEncrypted: null,
+      referenceIndex: this.crypto.blindIndex('sg-reference', reference),
+      idempotencyIndex,
+      requestIndex,
+      intakeKeyId: r.intakeKey?.id ?? null,
+      receivedAt: now,
+      slaDueAt: due,
+      dueAt: due,
+      escalationLevel: 0,
+      escalatedToOrgNodeId: null,
+      escalatedAt: null,
+      escalationExhausted: false,
+      acknowledgedAt: null,
+      referredAt: null,
+      closedAt: null,
+      outcomeNotifiedAt: null,
+      erasedAt: null,
+    });
+    try {
+      await this.queue.transaction(async (m) => {
+        await m.getRepository(ConcernReportEntity).insert(report);
+        await this.audit.append(
+          {
+            reportId: id,
+            actorKind: r.intakeKey ? AuditActorKind.SERVICE : AuditActorKind.REPORTER,
+            actorId: r.intakeKey?.id ?? null,
+            action: AuditAction.CREATED,
+            details: {
+              source: r.source,
+              category: input.category,
+              imminentDanger: input.imminentDanger,
+              schoolOrgNodeId: r.schoolOrgNodeId,
+            },
+          },
+          m,
+        );
+        await this.queue.enqueue(
+          JOB_NOTIFY_LEADS,
+          { reportId: id, level: 0 },
+          { manager: m, dedupeKey: `sg-notify:${id}:0` },
+        );
+      });
+    } catch (err) {
+      // Two identical submissions raced: the other one's row is the report.
+      const existing = idempotencyIndex
+        ? await this.reports.findOne({ where: { idempotencyIndex } })
+        : null;
+      if (existing) {
+        return this.replay(existing, requestIndex, r);
+      }
+      throw err;
+    }
+    this.logger.log({
+      msg: 'concern report received',
+      reportId: id,
+      source: r.source,
+      schoolOrgNodeId: r.schoolOrgNodeId,
+      imminentDanger: input.imminentDanger,
+    });
+    return { report, reference, duplicate: false };
+  }
+
+  private async replay(
+    existing: ConcernReportEntity,
+    requestIndex: string | null,
+    r: NewReport,
+  ): Promise<CreatedReport> {
+    if (requestIndex && existing.requestIndex !== requestIndex) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_IDEMPOTENCY_CONFLICT,
+        'This report id was already used with a different body.',
+        { reportId: existing.id },
+      );
+    }
+    await this.audit.append({
+      reportId: existing.id,
+      actorKind: r.intakeKey ? AuditActorKind.SERVICE : AuditActorKind.REPORTER,
+      actorId: r.intakeKey?.id ?? null,
+      action: AuditAction.DUPLICATE_SUBMISSION,
+    });
+    const details = this.decryptDetails(existing);
+    return { report: existing, reference: details?.reference ?? null, duplicate: true };
+  }
+
+  // ---------------------------------------------------------------- the lead's side
+
+  /** Reports the principal may read, urgent and overdue first. */
+  async queueFor(
+    principal: Principal,
+    options: { orgNodeId?: string; includeClosed?: boolean } = {},
+  ): Promise<ConcernSummary[]> {
+    let bindings = leadBindings(principal.bindings);
+    if (bindings.length === 0) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_NOT_A_LEAD,
+        'Only safeguarding leads have a concern queue.',
+      );
+    }
+    if (options.orgNodeId) {
+      bindings = bindings.filter((b) => b.orgNodeId === options.orgNodeId);
+      if (bindings.length === 0) {
+        throw new CoreException(CoreErrorCode.FORBIDDEN, 'Not a safeguarding lead there.', {
+          orgNodeId: options.orgNodeId,
+        });
+      }
+    }
+    const found = new Map<string, ConcernReportEntity>();
+    for (const b of bindings) {
+      const node = await this.orgs.getById(b.orgNodeId);
+      const qb = this.reports.createQueryBuilder('r');
+      if (SCHOOL_TYPES.includes(node.type)) {
+        qb.where('r.school_org_node_id = :id', { id: node.id });
+      } else {
+        const schools = (await this.orgs.subtree(node.id, undefined, true))
+          .filter((n) => SCHOOL_TYPES.includes(n.type))
+          .map((n) => n.id);
+        if (schools.length === 0) {
+          continue;
+        }
+        const aboveOrAt = node.path.split('/').filter(Boolean);
+        qb.where('r.school_org_node_id IN (:...schools)', { schools }).andWhere(
+          'r.escalated_to_org_node_id IN (:...aboveOrAt)',
+          { aboveOrAt },
+        );
+      }
+      if (!options.includeClosed) {
+        qb.andWhere('r.state <> :closed', { closed: ConcernState.CLOSED });
+      }
+      for (const row of await qb.getMany()) {
+        found.set(row.id, row);
+      }
+    }
+    const rows = [...found.values()];
+    const names = await this.schoolNames(rows.map((r) => r.schoolOrgNodeId));
+    const now = this.clock.now();
+    return rows
+      .map((r) => this.summary(r, names.get(r.schoolOrgNodeId) ?? '', now))
+      .sort(queueOrder);
+  }
+
+  /** One report's queue line (no content, not an audited read). */
+  async summaryFor(principal: Principal, reportId: string): Promise<ConcernSummary> {
+    const r = await this.readable(principal, reportId);
+    const names = await this.schoolNames([r.schoolOrgNodeId]);
+    return this.summary(r, names.get(r.schoolOrgNodeId) ?? '', this.clock.now());
+  }
+
+  /** Opens a report for a lead (decrypts it) and records the read. */
+  async open(principal: Principal, reportId: string): Promise<ConcernView> {
+    const report = await this.readable(principal, reportId);
+    const notes = await this.dataSource
+      .getRepository(ConcernNoteEntity)
+      .find({ where: { reportId }, order: { createdAt: 'ASC' } });
+    await this.audit.append({
+      reportId,
+      actorKind: AuditActorKind.ACCOUNT,
+      actorId: principal.accountId,
+      action: AuditAction.READ,
+      details: { notes: notes.length },
+    });
+    const names = await this.schoolNames([report.schoolOrgNodeId]);
+    return {
+      ...this.summary(report, names.get(report.schoolOrgNodeId) ?? '', this.clock.now()),
+      details: this.decryptDetails(report),
+      contactMethod: report.contactMethod,
+      contact: report.contactEncrypted
+        ? this.crypto.decryptJson<ConcernContact>(report.contactEncrypted, report.id)
+        : null,
+      outcome: report.outcomeEncrypted
+        ? this.crypto.decrypt(report.outcomeEncrypted, report.id)
+        : null,
+      outcomeNotifiedAt: report.outcomeNotifiedAt,
+      acknowledgedAt: report.acknowledgedAt,
+      closedAt: report.closedAt,
+      ageBand: report.ageBand,
+      lang: report.lang,
+      slaDueAt: report.slaDueAt,
+      notes: notes.map((n) => ({
+        id: n.id,
+        authorAccountId: n.authorAccountId,
+        body: this.crypto.decrypt(n.bodyEncrypted, reportId),
+        createdAt: n.createdAt,
+      })),
+    };
+  }
+
+  /** The audit trail of a report (reading it is itself recorded). */
+  async auditTrail(principal: Principal, reportId: string) {
+    await this.readable(principal, reportId);
+    await this.audit.append({
+      reportId,
+      actorKind: AuditActorKind.ACCOUNT,
+      actorId: principal.accountId,
+      action: AuditAction.AUDIT_READ,
+    });
+    return this.audit.forReport(reportId);
+  }
+
+  /** Moves a report forward; may add a note and the outcome for the reporter. */
+  async transition(
+    principal: Principal,
+    reportId: string,
+    t: TransitionInput,
+  ): Promise<ConcernReportEntity> {
+    const report = await this.readable(principal, reportId);
+    if (report.erasedAt) {
+      throw new SafeguardingException(SafeguardingErrorCode.SG_ERASED, 'Report erased.');
+    }
+    const from = report.state;
+    const to = t.to;
+    const sameReferral = from === ConcernState.REFERRED && to === ConcernState.REFERRED;
+    if (STATE_ORDER.indexOf(to) <= STATE_ORDER.indexOf(from) && !sameReferral) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_INVALID_TRANSITION,
+        `Cannot go from ${from} to ${to}.`,
+        { from, to },
+      );
+    }
+    if (to === ConcernState.REFERRED && !t.referredTo) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_INVALID_REPORT,
+        'Say where the report was referred (111, police or health).',
+        { field: 'referredTo' },
+      );
+    }
+    const note = (t.note ?? '').trim();
+    const outcome = (t.outcome ?? '').trim();
+    if (note.length > LIMITS.note || outcome.length > LIMITS.outcome) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_INVALID_REPORT,
+        'Note or outcome too long.',
+        { field: note.length > LIMITS.note ? 'note' : 'outcome' },
+      );
+    }
+    const now = this.clock.now();
+    const patch: Partial<ConcernReportEntity> = { state: to };
+    if (!report.acknowledgedAt) {
+      patch.acknowledgedAt = now;
+    }
+    if (to === ConcernState.REFERRED) {
+      patch.referredTo = t.referredTo ?? null;
+      patch.referredAt = now;
+    }
+    if (to === ConcernState.CLOSED) {
+      patch.closedAt = now;
+    }
+    if (outcome) {
+      patch.outcomeEncrypted = this.crypto.encrypt(outcome, reportId);
+      patch.outcomeNotifiedAt = null;
+    }
+    const notify =
+      Boolean(outcome) &&
+      t.notifyReporter !== false &&
+      report.contactMethod === ContactMethod.EMAIL;
+    await this.queue.transaction(async (m) => {
+      const res = await m
+        .createQueryBuilder()
+        .update(ConcernReportEntity)
+        .set(patch)
+        .where('id = :id AND state = :from', { id: reportId, from })
+        .execute();
+      if (!res.affected) {
+        throw new SafeguardingException(
+          SafeguardingErrorCode.SG_INVALID_TRANSITION,
+          'The report changed meanwhile.',
+          { reportId },
+        );
+      }
+      const actor = { reportId, actorKind: AuditActorKind.ACCOUNT, actorId: principal.accountId };
+      await this.audit.append(
+        [
+          {
+            ...actor,
+            action: AuditAction.STATE_CHANGED,
+            details: { from, to, referredTo: patch.referredTo ?? null },
+          },
+          ...(note ? [{ ...actor, action: AuditAction.NOTE_ADDED }] : []),
+          ...(outcome ? [{ ...actor, action: AuditAction.OUTCOME_SET, details: { notify } }] : []),
+        ],
+        m,
+      );
+      if (note) {
+        await this.insertNote(m, reportId, principal.accountId, note);
+      }
+      if (notify) {
+        await this.queue.enqueue(
+          JOB_NOTIFY_REPORTER,
+          { reportId },
+          { manager: m, dedupeKey: `sg-reporter:${reportId}:${now.getTime()}` },
+        );
+      }
+    });
+    this.logger.log({ msg: 'concern report moved', reportId, from, to });
+    return { ...report, ...patch };
+  }
+
+  async addNote(principal: Principal, reportId: string, body: string): Promise<void> {
+    const report = await this.readable(principal, reportId);
+    const text = body.trim();
+    if (!text || text.length > LIMITS.note || report.erasedAt) {
+      throw new SafeguardingException(SafeguardingErrorCode.SG_INVALID_REPORT, 'Bad note.', {
+        field: 'note',
+      });
+    }
+    await this.dataSource.transaction(async (m) => {
+      await this.insertNote(m, reportId, principal.accountId, text);
+      await this.audit.append(
+        {
+          reportId,
+          actorKind: AuditActorKind.ACCOUNT,
+          actorId: principal.accountId,
+          action: AuditAction.NOTE_ADDED,
+        },
+        m,
+      );
+    });
+  }
+
+  /** Erases a closed report's content on request (the retention job does it when due). */
+  async eraseOnRequest(principal: Principal, reportId: string): Promise<void> {
+    const report = await this.readable(principal, reportId);
+    if (report.state !== ConcernState.CLOSED) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_INVALID_TRANSITION,
+        'Close the report before erasing it.',
+        { reportId },
+      );
+    }
+    await this.erase(report.id, AuditActorKind.ACCOUNT, principal.accountId, 'request');
+  }
+
+  // ---------------------------------------------------------------- reporters
+
+  /** What a reporter sees with their code; null when unknown (or erased). */
+  async statusByReference(code: unknown): Promise<ReporterStatus | null> {
+    const ref = normaliseReferenceCode(code);
+    if (!ref) {
+      return null;
+    }
+    const report = await this.reports.findOne({
+      where: { referenceIndex: this.crypto.blindIndex('sg-reference', ref) },
+    });
+    if (!report || report.erasedAt) {
+      return null;
+    }
+    await this.audit.append({
+      reportId: report.id,
+      actorKind: AuditActorKind.REPORTER,
+      action: AuditAction.STATUS_CHECKED,
+    });
+    return {
+      state: report.state,
+      receivedAt: report.receivedAt,
+      outcome: report.outcomeEncrypted
+        ? this.crypto.decrypt(report.outcomeEncrypted, report.id)
+        : null,
+    };
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  /** Safeguarding leads bound exactly at this node (not above, not below). */
+  async leadsAt(orgNodeId: string): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(RoleBindingEntity)
+      .find({ where: { orgNodeId, role: Role.SAFEGUARDING_LEAD } });
+    const accounts = rows.length
+      ? await this.dataSource
+          .getRepository(AccountEntity)
+          .find({ where: { id: In(rows.map((r) => r.accountId)), status: 'active' } })
+      : [];
+    return accounts.map((a) => a.id);
+  }
+
+  /** Fans a report's notification out to the leads of its current level (one job each). */
+  async notifyLeads(reportId: string, level: number): Promise<void> {
+    const report = await this.reports.findOne({ where: { id: reportId } });
+    if (!report || report.escalationLevel !== level || report.state === ConcernState.CLOSED) {
+      return; // escalated or closed meanwhile: that step sends its own notice
+    }
+    const target = report.escalatedToOrgNodeId ?? report.schoolOrgNodeId;
+    const leads = await this.leadsAt(target);
+    if (leads.length === 0) {
+      // Nobody to tell here: go up at once rather than wait a school day.
+      await this.escalate(report, 'no_lead');
+      return;
+    }
+    for (const accountId of leads) {
+      await this.queue.enqueue(
+        JOB_NOTIFY_LEAD,
+        { reportId, level, accountId },
+        { dedupeKey: `sg-notify:${reportId}:${level}:${accountId}` },
+      );
+    }
+  }
+
+  /** Reports past their deadline and not yet acknowledged go one level up. */
+  async escalateOverdue(): Promise<number> {
+    const due = await this.reports.find({
+      where: {
+        state: ConcernState.NEW,
+        dueAt: LessThanOrEqual(this.clock.now()),
+        escalationExhausted: false,
+        erasedAt: IsNull(),
+      },
+      order: { imminentDanger: 'DESC', dueAt: 'ASC' },
+      take: 500,
+    });
+    let moved = 0;
+    for (const report of due) {
+      if (await this.escalate(report, 'overdue')) {
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Hands the report to the nearest node above its current level that has a safeguarding
+   * lead. Conditional on the level it was read at, so two workers never escalate twice.
+   */
+  async escalate(report: ConcernReportEntity, reason: 'overdue' | 'no_lead'): Promise<boolean> {
+    const from = report.escalatedToOrgNodeId ?? report.schoolOrgNodeId;
+    let node: OrgNodeEntity | null = await this.orgs.getById(from).catch(() => null);
+    let target: OrgNodeEntity | null = null;
+    while (node?.parentId) {
+      node = await this.orgs.getById(node.parentId).catch(() => null);
+      if (node && (await this.leadsAt(node.id)).length > 0) {
+        target = node;
+        break;
+      }
+    }
+    const now = this.clock.now();
+    if (!target) {
+      await this.reports.update(
+        { id: report.id, escalationLevel: report.escalationLevel },
+        { escalationExhausted: true },
+      );
+      this.logger.error({
+        msg: 'concern report has no safeguarding lead to escalate to',
+        reportId: report.id,
+        fromOrgNodeId: from,
+        reason,
+      });
+      return false;
+    }
+    const level = report.escalationLevel + 1;
+    let moved = false;
+    await this.queue.transaction(async (m) => {
+      const res = await m
+        .createQueryBuilder()
+        .update(ConcernReportEntity)
+        .set({
+          escalationLevel: level,
+          escalatedToOrgNodeId: target.id,
+          escalatedAt: now,
+          dueAt: triageDueAt(now, report.imminentDanger),
+        })
+        .where('id = :id AND escalation_level = :old', {
+          id: report.id,
+          old: report.escalationLevel,
+        })
+        .andWhere(new Brackets((qb) => qb.where('state = :new', { new: ConcernState.NEW })))
+        .execute();
+      if (!res.affected) {
+        return;
+      }
+      moved = true;
+      await this.audit.append(
+        {
+          reportId: report.id,
+          actorKind: AuditActorKind.SYSTEM,
+          action: AuditAction.ESCALATED,
+          details: { fromOrgNodeId: from, toOrgNodeId: target.id, level, reason },
+        },
+        m,
+      );
+      await this.queue.enqueue(
+        JOB_NOTIFY_LEADS,
+        { reportId: report.id, level },
+        { manager: m, dedupeKey: `sg-notify:${report.id}:${level}` },
+      );
+    });
+    if (moved) {
+      this.logger.warn({
+        msg: 'concern report escalated',
+        reportId: report.id,
+        toOrgNodeId: target.id,
+        level,
+        reason,
+      });
+    }
+    return moved;
+  }
+
+  /** Erases closed reports whose retention period is over. */
+  async eraseExpired(): Promise<number> {
+    const before = new Date(
+      this.clock.now().getTime() - this.config.safeguarding.retentionDays * 86_400_000,
+    );
+    const rows = await this.reports.find({
+      where: { state: ConcernState.CLOSED, closedAt: LessThan(before), erasedAt: IsNull() },
+      select: ['id'],
+      take: 500,
+    });
+    for (const r of rows) {
+      await this.erase(r.id, AuditActorKind.SYSTEM, null, 'retention');
+    }
+    return rows.length;
+  }
+
+  private async erase(
+    reportId: string,
+    actorKind: AuditActorKind,
+    actorId: string | null,
+    reason: 'retention' | 'request',
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const res = await m.getRepository(ConcernReportEntity).update(
+        { id: reportId, erasedAt: IsNull() },
+        {
+          detailsEncrypted: null,
+          contactEncrypted: null,
+          outcomeEncrypted: null,
+          referenceIndex: null,
+          erasedAt: this.clock.now(),
+        },
+      );
+      if (!res.affected) {
+        return;
+      }
+      const notes = await m.getRepository(ConcernNoteEntity).delete({ reportId });
+      await this.audit.append(
+        {
+          reportId,
+          actorKind,
+          actorId,
+          action: AuditAction.ERASED,
+          details: { reason, notes: notes.affected ?? 0 },
+        },
+        m,
+      );
+    });
+    this.logger.log({ msg: 'concern report erased', reportId, reason });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The report, if the principal is one of the leads allowed to read it; else 403/404. */
+  async readable(principal: Principal, reportId: string): Promise<ConcernReportEntity> {
+    if (leadBindings(principal.bindings).length === 0) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_NOT_A_LEAD,
+        'Only safeguarding leads can open concern reports.',
+      );
+    }
+    const report = /^[0-9a-f-]{36}$/i.test(reportId)
+      ? await this.reports.findOne({ where: { id: reportId } })
+      : null;
+    if (!report) {
+      throw new SafeguardingException(SafeguardingErrorCode.SG_REPORT_NOT_FOUND, 'No such report.');
+    }
+    const schoolPath = await this.orgs.pathOf(report.schoolOrgNodeId);
+    const escalationPath = report.escalatedToOrgNodeId
+      ? await this.orgs.pathOf(report.escalatedToOrgNodeId)
+      : null;
+    if (!schoolPath || !canReadReport(principal.bindings, schoolPath, escalationPath)) {
+      this.logger.warn({
+        msg: 'concern report access refused',
+        reportId,
+        accountId: principal.accountId,
+      });
+      throw new CoreException(CoreErrorCode.FORBIDDEN, 'Not a lead for this report.', {
+        reportId,
+      });
+    }
+    return report;
+  }
+
+  private summary(r: ConcernReportEntity, schoolName: string, now: Date): ConcernSummary {
+    return {
+      id: r.id,
+      schoolOrgNodeId: r.schoolOrgNodeId,
+      schoolName,
+      source: r.source,
+      category: r.category,
+      imminentDanger: r.imminentDanger,
+      state: r.state,
+      referredTo: r.referredTo,
+      receivedAt: r.receivedAt,
+      dueAt: r.dueAt,
+      overdue: r.state === ConcernState.NEW && r.dueAt.getTime() < now.getTime(),
+      escalationLevel: r.escalationLevel,
+      escalatedToOrgNodeId: r.escalatedToOrgNodeId,
+      erased: Boolean(r.erasedAt),
+    };
+  }
+
+  private decryptDetails(r: ConcernReportEntity): ConcernDetails | null {
+    return r.detailsEncrypted
+      ? this.crypto.decryptJson<ConcernDetails>(r.detailsEncrypted, r.id)
+      : null;
+  }
+
+  private async insertNote(
+    m: EntityManager,
+    reportId: string,
+    authorAccountId: string,
+    body: string,
+  ): Promise<void> {
+    await m.getRepository(ConcernNoteEntity).insert({
+      id: randomUUID(),
+      reportId,
+      authorAccountId,
+      bodyEncrypted: this.crypto.encrypt(body, reportId),
+    });
+  }
+
+  private async schoolNames(ids: string[]): Promise<Map<string, string>> {
+    const nodes = await this.orgs.getMany([...new Set(ids)]);
+    return new Map(nodes.map((n) => [n.id, n.name]));
+  }
+}
+
+/** Open before closed; imminent danger first; then the nearest deadline. */
+export function queueOrder(a: ConcernSummary, b: ConcernSummary): number {
+  const closedA = a.state === ConcernState.CLOSED ? 1 : 0;
+  const closedB = b.state === ConcernState.CLOSED ? 1 : 0;
+  if (closedA !== closedB) {
+    return closedA - closedB;
+  }
+  const urgentA = a.imminentDanger && a.state === ConcernState.NEW ? 0 : 1;
+  const urgentB = b.imminentDanger && b.state === ConcernState.NEW ? 0 : 1;
+  if (urgentA !== urgentB) {
+    return urgentA - urgentB;
+  }
+  const newA = a.state === ConcernState.NEW ? 0 : 1;
+  const newB = b.state === ConcernState.NEW ? 0 : 1;
+  if (newA !== newB) {
+    return newA - newB;
+  }
+  return a.dueAt.getTime() - b.dueAt.getTime();
+}

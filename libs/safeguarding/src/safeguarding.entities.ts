@@ -1,0 +1,11 @@
+import { ConcernAuditEntity } from './entities/concern-audit.entity';
+import { ConcernNoteEntity } from './entities/concern-note.entity';
+import { ConcernReportEntity } from './entities/concern-report.entity';
+import { IntakeKeyEntity } from './entities/intake-key.entity';
+
+export const SAFEGUARDING_ENTITIES = [
+  ConcernReportEntity,
+  ConcernAuditEntity,
+  ConcernNoteEntity,
+  IntakeKeyEntity,
+];

@@ -1,0 +1,261 @@
+import { CatalogService, CurriculumModule, type BandCheck } from '@lib/curricula';
+import { SandboxService } from '@lib/lti';
+import { INestApplicationContext } from '@nestjs/common';
+import { parse } from 'csv-parse/sync';
+import { createTenant, Tenant } from '../support/fixtures';
+import {
+  bindSandbox,
+  createPlayerClass,
+  decodeHtml,
+  launchFromSandbox,
+  PlayerClass,
+  PlayerClient,
+} from '../support/player-fixtures';
+import { eventually, startTool, startWorker, TestTool, usesRedis } from '../support/test-app';
+
+const MODULE = 'up-strong-passwords';
+
+describe('Teacher view: a class from the sandbox LMS', () => {
+  let tool: TestTool;
+  let worker: INestApplicationContext | undefined;
+  let tenant: Tenant;
+  let sandbox: SandboxService;
+  let cls: PlayerClass;
+  let linkId: string;
+  let module: CurriculumModule;
+  let check: BandCheck;
+  let teacher: PlayerClient;
+
+  const launch = async (userId: string): Promise<{ client: PlayerClient; location: string }> => {
+    const { location, lt } = await launchFromSandbox(tool, {
+      classId: cls.classId,
+      userId,
+      linkId,
+    });
+    return { client: new PlayerClient(tool, lt, 'vi'), location };
+  };
+  const name = (i: number): string => cls.students[i].name;
+
+  beforeAll(async () => {
+    tool = await startTool();
+    if (usesRedis()) {
+      worker = await startWorker();
+    }
+    tenant = await createTenant(tool);
+    sandbox = await bindSandbox(tool, tenant);
+    cls = await createPlayerClass(sandbox, tenant, 4);
+    const catalog = tool.get<CatalogService>(CatalogService);
+    module = catalog.get(MODULE);
+    check = catalog.bandCheck('upper-primary');
+    const max = module.assessment.items.reduce((s, i) => s + i.points, 0);
+    linkId = (await sandbox.addLink(cls.classId, module.title.vi, MODULE, max)).id;
+
+    // Pupil 0: the pre-check all wrong, the lesson all right, the post-check all right.
+    const a = (await launch(cls.students[0].id)).client;
+    const pre = /\/play\/attempt\/([0-9a-f-]{36})\//.exec(
+      (await a.post('/play/check/upper-primary/pre/start')).location ?? '',
+    )![1];
+    await a.answerAll(pre, check.items, 0, 'wrong');
+    const preResult = await a.submit(pre);
+    expect(preResult.text).toContain('Cảm ơn em! Bây giờ mình cùng vào bài học nhé.');
+    const first = await a.start(MODULE);
+    await a.answerAll(first.attemptId, module.assessment.items, module.pages.length, 'correct');
+    const result = await a.submit(first.attemptId);
+    expect(result.text).toContain('Bài kiểm tra cuối chủ đề');
+    const post = /\/play\/attempt\/([0-9a-f-]{36})\//.exec(
+      (await a.post('/play/check/upper-primary/post/start')).location ?? '',
+    )![1];
+    await a.answerAll(post, check.items, 0, 'correct');
+    const postResult = await a.submit(post);
+    expect(postResult.text).toContain('Em đã tiến bộ 100 điểm phần trăm');
+
+    // Pupil 1: the first question wrong; the school's LMS refuses the score once.
+    const b = (await launch(cls.students[1].id)).client;
+    await b.post('/play/check/upper-primary/pre/skip');
+    const attempt = await b.start(MODULE);
+    await b.answerAll(attempt.attemptId, module.assessment.items, module.pages.length, (item) =>
+      item.id === module.assessment.items[0].id ? 'wrong' : 'correct',
+    );
+    if (!usesRedis()) {
+      await tool.queue.waitForIdle();
+    }
+    sandbox.fault = { status: 400, remaining: 1, scope: 'scores' };
+    await b.submit(attempt.attemptId);
+
+    // Pupil 2 has started; pupil 3 has never opened the lesson.
+    const c = (await launch(cls.students[2].id)).client;
+    await c.post('/play/check/upper-primary/pre/skip');
+    await c.start(MODULE);
+
+    const t = await launch(cls.teacher.id);
+    expect(t.location).toMatch(/^\/teach\/class\?lt=/);
+    teacher = t.client;
+  });
+  afterAll(async () => {
+    sandbox.fault = null;
+    await worker?.close();
+    await tool.close();
+  });
+
+  it('shows progress per pupil from the roster, with who has not started, and failed grade deliveries', async () => {
+    const page = await eventually(async () => {
+      const res = await teacher.get('/teach/class');
+      return res.text.includes(name(3)) && res.text.includes('lần gửi điểm về LMS bị lỗi')
+        ? res
+        : null;
+    }, 20_000);
+    expect(page.status).toBe(200);
+    const html = decodeHtml(page.text);
+    const row = (i: number): string =>
+      new RegExp(`<th scope="row">${name(i)}</th>(.*?)</tr>`).exec(html)?.[1] ?? '';
+    expect(row(0)).toContain('100% ✓');
+    expect(row(1)).toMatch(/\d+(\.\d)?% ✓/);
+    expect(row(2)).toContain('Đang làm');
+    expect(row(3)).toContain('Chưa bắt đầu');
+    expect(html).toContain('3/4 học sinh đã bắt đầu · 2 đã nộp · 2 đạt');
+    expect(html).not.toContain(cls.teacher.name);
+    expect(Buffer.byteLength(page.text)).toBeLessThan(100 * 1024);
+  });
+
+  it('analyses items: % correct, the most common wrong answer and the misconception it signals', async () => {
+    const page = await teacher.get(`/teach/class/items?module=${MODULE}`);
+    const html = decodeHtml(page.text);
+    const q1 = module.assessment.items[0];
+    if (q1.type !== 'single') {
+      throw new Error('q1 is a single choice');
+    }
+    const wrong = q1.options.find((o) => !o.correct && o.misconception)!;
+    const block = html.slice(
+      html.indexOf(q1.prompt.vi),
+      html.indexOf('</li>', html.indexOf(q1.prompt.vi)),
+    );
+    expect(block).toContain('Tỉ lệ đúng: <strong>50%</strong> (1/2)');
+    expect(block).toContain(`(1 học sinh): ${wrong.text.vi}`);
+    expect(block).toContain(wrong.misconception!.vi);
+    expect(html).toContain('Tính trên lần làm đầu tiên của mỗi học sinh (2 bài nộp)');
+  });
+
+  it('shows the learning gain from the band pre/post check', async () => {
+    const page = await teacher.get('/teach/class/gain');
+    const html = decodeHtml(page.text);
+    expect(html).toContain(
+      'Trung bình trước: 0% · sau: 100% · tiến bộ: 100 điểm phần trăm (1 học sinh)',
+    );
+    expect(html).toMatch(
+      new RegExp(
+        `<th scope="row">${name(0)}</th><td class="num">0%</td><td class="num">100%</td><td class="num">100</td>`,
+      ),
+    );
+  });
+
+  it('exports the class as CSV and shows the family note to print', async () => {
+    const res = await tool.http.get(`/teach/class/export.csv?${teacher.q}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const rows: string[][] = parse(res.text.replace(/^\ufeff/, ''));
+    expect(rows[0]).toEqual([
+      'Học sinh',
+      'Mã bài',
+      'Bài học',
+      'Trạng thái',
+      'Số lượt',
+      'Điểm cao nhất (%)',
+      'Điểm lần cuối (%)',
+      'Điểm trong sổ (%)',
+      'Đạt',
+      'Lần cuối',
+    ]);
+    expect(rows.find((r) => r[0] === name(0))?.slice(1, 6)).toEqual([
+      MODULE,
+      module.title.vi,
+      'Đạt',
+      '1',
+      '100',
+    ]);
+    expect(rows.find((r) => r[0] === name(3))?.[3]).toBe('Chưa bắt đầu');
+
+    const note = await teacher.get('/teach/class/family-note');
+    expect(note.status).toBe(200);
+    expect(note.text).toContain('print-button');
+    const firstLine = module.familyNote.vi
+      .split('\n')
+      .find((l) => l.trim() && !l.startsWith('#'))!
+      .replace(/\*\*/g, '')
+      .slice(0, 30);
+    expect(decodeHtml(note.text)).toContain(firstLine);
+  });
+
+  it('lets the teacher retry a failed grade delivery, which then reaches the gradebook', async () => {
+    const page = await teacher.get('/teach/class/deliveries');
+    const html = decodeHtml(page.text);
+    expect(html).toContain('Lỗi');
+    const id = /action="\/teach\/class\/deliveries\/([0-9a-f-]{36})\/retry"/.exec(page.text)?.[1];
+    expect(id).toBeDefined();
+    const retry = await teacher.post(`/teach/class/deliveries/${id}/retry`);
+    expect(retry.status).toBe(303);
+    expect(retry.location).toContain('retried=1');
+    const link = (await sandbox.links(cls.classId)).find((l) => l.id === linkId)!;
+    const scores = await eventually(async () => {
+      const all = await sandbox.scores(link.lineItemId!);
+      return all.some((s) => s.userId === cls.students[1].id) ? all : null;
+    }, 20_000);
+    expect(scores.map((s) => s.userId).sort()).toEqual(
+      [cls.students[0].id, cls.students[1].id].sort(),
+    );
+    const after = await eventually(async () => {
+      const res = await teacher.get('/teach/class/deliveries');
+      return res.text.includes('Lỗi') ? null : res;
+    });
+    expect(after.text).not.toContain('/retry');
+  });
+
+  it('sets the retry policy of the activity, which the pupils then meet', async () => {
+    const saved = await teacher.post('/teach/class/policy', {
+      maxAttempts: '1',
+      scorePolicy: 'latest',
+    });
+    expect(saved.status).toBe(303);
+    const page = await teacher.get('/teach/class');
+    expect(page.text).toMatch(/<option value="1" selected>1<\/option>/);
+    expect(page.text).toMatch(/<option value="latest" selected>/);
+    const a = (await launch(cls.students[0].id)).client;
+    const entry = await a.get(`/play/${MODULE}`);
+    expect(entry.text).toContain('Em đã dùng hết số lượt làm bài.');
+    expect(entry.text).toContain('Sổ điểm ghi điểm của lần làm gần nhất.');
+  });
+
+  it('lets the teacher preview the lesson without counting it, and keeps pupils out of the teacher view', async () => {
+    const preview = await teacher.get(`/play/${MODULE}`);
+    expect(preview.text).toContain('Chế độ xem thử của giáo viên');
+    const started = await teacher.start(MODULE);
+    await teacher.answerAll(
+      started.attemptId,
+      module.assessment.items,
+      module.pages.length,
+      'correct',
+    );
+    await teacher.submit(started.attemptId);
+    const page = await teacher.get('/teach/class');
+    expect(decodeHtml(page.text)).toContain('3/4 học sinh đã bắt đầu · 2 đã nộp · 2 đạt');
+
+    const pupil = (await launch(cls.students[2].id)).client;
+    const refused = await pupil.get('/teach/class');
+    expect(refused.status).toBe(403);
+  });
+
+  it('gives the school admin aggregates of every class, without pupil names', async () => {
+    const { client, location } = await launch(cls.admin.id);
+    expect(location).toMatch(/^\/teach\/school\?lt=/);
+    const page = await client.get('/teach/school');
+    const html = decodeHtml(page.text);
+    expect(html).toContain('Tổng quan nhà trường');
+    expect(html).toMatch(
+      new RegExp(
+        `<th scope="row">${cls.title}</th><td>${module.title.vi}</td><td class="num">3</td><td class="num">2</td><td class="num">2</td>`,
+      ),
+    );
+    for (const s of cls.students) {
+      expect(html).not.toContain(s.name);
+    }
+  });
+});
