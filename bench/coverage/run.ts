@@ -250,7 +250,7 @@ async function main(): Promise<void> {
   );
   if (doneBatches.size < batches) {
     await ds.query(`DROP INDEX IF EXISTS uq_coverage_delivery`);
-    await ds.query(`DROP INDEX IF EXISTS idx_coverage_delivery_school`);
+    await ds.query(`DROP INDEX IF EXISTS idx_coverage_delivery_learner`);
     const pk: { conname: string }[] = await ds.query(
       `SELECT conname FROM pg_constraint WHERE conrelid = 'coverage_delivery'::regclass AND contype = 'p'`,
     );
@@ -299,20 +299,27 @@ async function main(): Promise<void> {
       `generated ${total.toLocaleString('en')} completion rows in ${Math.round(ms(t0) / 1000)} s`,
     );
   }
-  const hasIndex =
-    (await ds.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'uq_coverage_delivery'`)).length >
-    0;
-  if (!hasIndex) {
-    const t0 = performance.now();
-    await ds.query(`SET maintenance_work_mem = '1GB'`);
-    await ds.query(
+  // The same definitions as the coverage migrations.
+  const indexes: [string, string][] = [
+    [
+      'uq_coverage_delivery',
       `CREATE UNIQUE INDEX uq_coverage_delivery ON coverage_delivery (campaign_id, learner_hash, module_id)`,
-    );
-    await ds.query(
-      `CREATE INDEX idx_coverage_delivery_school ON coverage_delivery (campaign_id, school_id)`,
-    );
-    await ds.query(`ANALYZE coverage_delivery`);
-    log(`delivery indexes built in ${Math.round(ms(t0) / 1000)} s`);
+    ],
+    [
+      'idx_coverage_delivery_learner',
+      `CREATE INDEX idx_coverage_delivery_learner ON coverage_delivery (campaign_id, school_id, band, learner_hash, module_id)`,
+    ],
+  ];
+  for (const [name, ddl] of indexes) {
+    const exists =
+      (await ds.query(`SELECT 1 FROM pg_indexes WHERE indexname = $1`, [name])).length > 0;
+    if (!exists) {
+      const t0 = performance.now();
+      await ds.query(`SET maintenance_work_mem = '1GB'`);
+      await ds.query(ddl);
+      await ds.query(`ANALYZE coverage_delivery`);
+      log(`delivery index ${name} built in ${Math.round(ms(t0) / 1000)} s`);
+    }
   }
   const pk: { value: string }[] = await ds.query(
     `SELECT value FROM bench_coverage_meta WHERE key = 'pk'`,

@@ -17,12 +17,16 @@ import {
   createCoverageTenant,
   CoverageTenant,
   csrfOf,
+  download,
   gql,
   signedIn,
+  smtpSink,
+  SmtpSink,
 } from '../support/coverage-fixtures';
+import { decodeMail } from '../support/safeguarding-fixtures';
 import { eventually, startTool, startWorker, TestTool, usesRedis } from '../support/test-app';
 
-type Who = { id: string; cookies: string[] };
+type Who = { id: string; email: string; cookies: string[] };
 
 const CREATE = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id name status } }`;
 const COVERAGE = `query($c: ID!, $n: ID!) { coverage(campaignId: $c, nodeId: $n) {
@@ -43,6 +47,7 @@ describe('Coverage: a province campaign from deliveries to the ministry report',
   let highAdmin: Who;
   let otherProvince: Who;
   let campaignId: string;
+  let smtp: SmtpSink;
   const today = vnToday();
 
   const record = (learner: string, moduleId: string, band: 'early-primary' | 'upper-primary') =>
@@ -74,9 +79,10 @@ describe('Coverage: a province campaign from deliveries to the ministry report',
   };
 
   beforeAll(async () => {
-    tool = await startTool();
+    smtp = await smtpSink();
+    tool = await startTool({ env: { SMTP_URL: smtp.url } });
     if (usesRedis()) {
-      worker = await startWorker();
+      worker = await startWorker({ env: { SMTP_URL: smtp.url } });
     }
     t = await createCoverageTenant(tool);
     province = await signedIn(tool, Role.OFFICIAL, t.province.id);
@@ -89,6 +95,7 @@ describe('Coverage: a province campaign from deliveries to the ministry report',
   afterAll(async () => {
     await worker?.close();
     await tool.close();
+    await smtp.close();
   });
 
   it('lets a province official define a campaign over its schools and facilities', async () => {
@@ -380,32 +387,14 @@ describe('Coverage: a province campaign from deliveries to the ministry report',
     }
     expect(csv.text).not.toMatch(/lti:platform|up-\d+|ep-\d+/); // no learner keys
     expect(csv.text).toContain(t.school.name);
-    const xlsx = await tool.http
-      .get(`${base}/export.xlsx`)
-      .set('Cookie', commune.cookies)
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const xlsx = await download(tool, commune.cookies, `${base}/export.xlsx`);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.body as ArrayBuffer);
+    await wb.xlsx.load(xlsx.body);
     const values: string[] = [];
     wb.worksheets[0].eachRow((row) => row.eachCell((cell) => values.push(cell.text)));
     expect(values).toContain(t.school.name);
-    const pdf = await tool.http
-      .get(`${base}/export.pdf?lang=vi`)
-      .set('Cookie', commune.cookies)
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
-    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    const pdf = await download(tool, commune.cookies, `${base}/export.pdf?lang=vi`);
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('never lets an official of another province read these figures (GraphQL and exports)', async () => {
@@ -468,12 +457,15 @@ describe('Coverage: a province campaign from deliveries to the ministry report',
     expect(check.nodesChanged).toBe(0);
   });
 
-  it('writes reminders for admins of lagging schools and sends them once', async () => {
+  it('writes reminders for admins of lagging schools and e-mails them once through the core MailService', async () => {
     const due = addDays(addDays(today, 60), 15);
     const days = Math.round((Date.parse(due) - Date.parse(today)) / 86_400_000);
     await tool.dataSource
       .getRepository(CampaignEntity)
       .update({ id: campaignId }, { reminderDays: [days] });
+    // a second admin of the high school, whose mailbox the server refuses (550)
+    const gone = await signedIn(tool, Role.SCHOOL_ADMIN, t.highSchool.id);
+    smtp.rejects.add(gone.email);
     // the school was sent back and resubmitted; the high school's report was approved: nobody lags but…
     const ds = tool.get<DataSource>(DataSource);
     await ds
@@ -483,17 +475,36 @@ describe('Coverage: a province campaign from deliveries to the ministry report',
         { status: 'at_risk', reportStatus: 'none' },
       );
     const job = tool.get<RemindersJob>(RemindersJob);
-    expect(await job.remind(new Date())).toBe(1);
+    expect(await job.remind(new Date())).toBe(2);
     expect(await job.remind(new Date())).toBe(0);
     const reminders = ds.getRepository(ReminderEntity);
     await eventually(
       async () =>
         (await reminders.findOneBy({ campaignId, accountId: highAdmin.id }))?.status === 'sent',
     );
+    // a permanent rejection marks the reminder failed (no endless retries)
+    await eventually(
+      async () =>
+        (await reminders.findOneBy({ campaignId, accountId: gone.id }))?.status === 'failed',
+    );
     await tool
       .get<QueueService>(QueueService)
       .waitForIdle(10_000)
       .catch(() => undefined);
+    const sent = await reminders.findOneByOrFail({ campaignId, accountId: highAdmin.id });
+    const mails = smtp.received.filter((m) => m.to.includes(highAdmin.email));
+    expect(mails).toHaveLength(1);
+    expect(mails[0].raw.replace(/\r\n[ \t]+/g, ' ')).toContain(
+      `Message-ID: <coverage-reminder-${sent.id}@safenest>`,
+    );
+    const mail = decodeMail(mails[0].raw);
+    expect(mail.subject).toContain('Test campaign 2026–2027');
+    expect(mail.subject).toContain(due);
+    expect(mail.text).toContain(t.highSchool.name);
+    expect(mail.text).toContain(`/coverage/campaigns/${campaignId}/nodes/${t.highSchool.id}`);
+    expect(mail.text).toContain('Xem tiến độ'); // Vietnamese first…
+    expect(mail.text).toMatch(/---[\s\S]*report/i); // …then English
+    expect(smtp.received.some((m) => m.to.includes(gone.email))).toBe(false);
   });
 
   it('lets an official define a campaign through the form, and explains a bad one', async () => {

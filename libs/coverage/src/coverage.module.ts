@@ -8,7 +8,6 @@ import { DeliveryService, EnrolmentService } from './delivery.service';
 import { COVERAGE_ENTITIES } from './coverage.entities';
 import { CoverageExportService } from './exports/coverage-export.service';
 import { RefreshJob, ReminderSendJob, RemindersJob } from './jobs/coverage.jobs';
-import { CoverageMailer, SmtpMailer } from './mail/mail.port';
 import { ReportsService } from './reports.service';
 import { StatsService } from './stats.service';
 
@@ -26,7 +25,6 @@ import { StatsService } from './stats.service';
     ReminderSendJob,
     RefreshJob,
     CoverageRebuildCommand,
-    { provide: CoverageMailer, useClass: SmtpMailer },
   ],
   exports: [
     CampaignsModule,
@@ -37,7 +35,6 @@ import { StatsService } from './stats.service';
     CoverageViewService,
     CoverageExportService,
     RemindersJob,
-    CoverageMailer,
   ],
 })
 export class CoverageModule {}

@@ -21,7 +21,8 @@
  * Reads ({@link CoverageViewService.view}), the workflow ({@link ReportsService}) and exports
  * ({@link CoverageExportService}) check {@link AccessService} on the node; above school level
  * they only give aggregates, suppressed below COVERAGE_SUPPRESSION_THRESHOLD with
- * complementary suppression. E-mail goes through the replaceable {@link CoverageMailer} port.
+ * complementary suppression. Reminders are e-mailed through the core MailService from a job
+ * (stable Message-ID per reminder, the queue's retry and failure handling).
  */
 import type { SchemaDefinition } from '@lib/core';
 import { COVERAGE_ENTITIES } from './coverage.entities';
@@ -36,7 +37,6 @@ export * from './stats.service';
 export * from './reports.service';
 export * from './coverage-view.service';
 export * from './exports/coverage-export.service';
-export * from './mail/mail.port';
 export * from './jobs/coverage.jobs';
 export * from './suppression.util';
 export * from './entities/delivery.entity';

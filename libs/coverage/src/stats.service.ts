@@ -329,6 +329,8 @@ export class StatsService {
         );
     for (const chunk of chunks) {
       const params = { c: c.id, ids: chunk };
+      // Grouped in the order of idx_coverage_delivery_learner, so PostgreSQL streams both
+      // levels (GroupAggregate over an index-only scan) instead of hashing every learner.
       const learners = await query<{
         school_id: string;
         band: string;
@@ -340,7 +342,8 @@ export class StatsService {
         `SELECT school_id, band, COUNT(*) AS reached, SUM(CASE WHEN n >= ${minCase} THEN 1 ELSE 0 END) AS completed, SUM(n) AS completions
            FROM (SELECT school_id, band, learner_hash, COUNT(*) AS n FROM coverage_delivery
                   WHERE campaign_id = :c ${scope} GROUP BY school_id, band, learner_hash) x
-          GROUP BY school_id, band`,
+          GROUP BY school_id, band
+          ORDER BY school_id, band`,
         params,
       );
       for (const r of learners) {
@@ -408,11 +411,18 @@ export class StatsService {
     options: { fromRaw: boolean; now?: Date } = { fromRaw: true },
   ): Promise<RebuildResult> {
     const started = Date.now();
+    if (isPostgres() && options.fromRaw) {
+      // The per-learner count reads idx_coverage_delivery_learner alone (an index-only scan in
+      // group order, no hash of 18M learners spilling to disk) when the visibility map is
+      // current; autovacuum lags behind bulk inserts, so bring it up to date first (cheap: it
+      // skips pages already all-visible). VACUUM cannot run inside the transaction below.
+      await this.dataSource.query('VACUUM (ANALYZE) coverage_delivery');
+    }
     return this.dataSource.transaction(async (manager) => {
       const c = await this.campaigns.get(campaignId, manager);
       await this.lockCampaign(manager, c.id, true);
       if (isPostgres() && options.fromRaw) {
-        // The per-learner aggregate of a national campaign is large; let it hash in memory.
+        // Room for the distinct-module hash (school × band × module) without spilling.
         await manager.query(`SET LOCAL work_mem = '256MB'`);
       }
       const now = options.now ?? new Date();

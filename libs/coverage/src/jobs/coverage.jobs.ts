@@ -7,6 +7,7 @@ import {
   InjectConfig,
   JobHandler,
   JobRunner,
+  MailService,
   PermanentJobError,
   QueueService,
   Role,
@@ -19,7 +20,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { ReminderEntity } from '../entities/delivery.entity';
 import { SchoolStatEntity } from '../entities/stats.entity';
-import { CoverageMailer } from '../mail/mail.port';
 import { StatsService } from '../stats.service';
 
 export const REMINDERS_JOB = 'coverage.reminders';
@@ -107,23 +107,30 @@ export class RemindersJob implements JobRunner {
   }
 }
 
-/** Sends one reminder e-mail (reloads the row; a sent row is not sent again). */
+/**
+ * Sends one reminder e-mail through the core {@link MailService} (reloads the row; a sent row is
+ * not sent again). The Message-ID is stable per reminder, so a send retried after a lost
+ * acknowledgement is recognisable as the same message. Temporary SMTP failures retry with the
+ * queue's backoff; a permanent rejection (5xx) marks the reminder failed and fails the job.
+ */
 @Injectable()
 @JobHandler(REMINDER_SEND_JOB, { maxAttempts: 5 })
 export class ReminderSendJob implements JobRunner<{ reminderId: string }> {
+  private readonly logger = new Logger(ReminderSendJob.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsService,
     private readonly orgs: OrgsService,
     private readonly crypto: FieldEncryptionService,
-    private readonly mailer: CoverageMailer,
+    private readonly mail: MailService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async run(payload: { reminderId: string }): Promise<void> {
     const repo = this.dataSource.getRepository(ReminderEntity);
     const r = await repo.findOne({ where: { id: payload.reminderId } });
-    if (!r || r.status === 'sent') {
+    if (!r || r.status !== 'pending') {
       return;
     }
     const account = await this.dataSource
@@ -138,13 +145,24 @@ export class ReminderSendJob implements JobRunner<{ reminderId: string }> {
     const due = addDays(c.periodEnd, c.dueDays);
     const link = `${this.config.publicUrl}/coverage/campaigns/${c.id}/nodes/${unit.id}`;
     const params = { campaign: c.name, unit: unit.name, due, link, days: r.slot };
-    await this.mailer.send({
-      to: this.crypto.decrypt(account.emailEncrypted, 'account-email'),
-      subject: I18n.t('vi', 'coverage.reminder.subject', params),
-      text: `${I18n.t('vi', 'coverage.reminder.body', params)}\n\n---\n\n${I18n.t('en', 'coverage.reminder.body', params)}`,
-      ref: { reminderId: r.id, campaignId: c.id, orgNodeId: unit.id },
-    });
+    const ref = { reminderId: r.id, campaignId: c.id, orgNodeId: unit.id };
+    try {
+      await this.mail.send({
+        to: this.crypto.decrypt(account.emailEncrypted, 'account-email'),
+        subject: I18n.t('vi', 'coverage.reminder.subject', params),
+        text: `${I18n.t('vi', 'coverage.reminder.body', params)}\n\n---\n\n${I18n.t('en', 'coverage.reminder.body', params)}\n`,
+        messageId: `<coverage-reminder-${r.id}@safenest>`,
+        headers: { 'X-SafeNest-Campaign': c.id },
+      });
+    } catch (err) {
+      if (err instanceof PermanentJobError) {
+        await repo.update({ id: r.id }, { status: 'failed' });
+        this.logger.warn({ msg: 'reminder rejected', ...ref });
+      }
+      throw err;
+    }
     await repo.update({ id: r.id }, { status: 'sent', sentAt: new Date() });
+    this.logger.log({ msg: 'reminder sent', ...ref });
   }
 }
 
