@@ -59,6 +59,8 @@ export function messagingErrorStatus(code: MessagingErrorCode): number {
 }
 
 export class MessagingException extends DomainException {
+  declare readonly code: MessagingErrorCode;
+
   constructor(code: MessagingErrorCode, message: string, details?: Record<string, unknown>) {
     super(code, message, messagingErrorStatus(code), details);
   }

@@ -53,3 +53,8 @@ export function plainSmsText(text: string): string {
     .replace(/[‘’]/g, "'")
     .replace(/[–—]/g, '-');
 }
+
+/** A JSON field as text (numbers too); anything else is ''. */
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}

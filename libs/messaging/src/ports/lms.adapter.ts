@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-enum-comparison -- provider JSON is untyped; tightened in the next pass */
 import { AttemptsService, CatalogService, CurriculumModule } from '@lib/curricula';
 import { LaunchContext, LaunchService, RosterService } from '@lib/lti';
 import { Injectable, Logger } from '@nestjs/common';
@@ -25,7 +24,7 @@ export class LmsAdapter {
 
   private find<T>(token: abstract new (...args: never[]) => T): T | undefined {
     try {
-      return this.moduleRef.get(token as never, { strict: false }) as T;
+      return this.moduleRef.get<unknown, T>(token, { strict: false });
     } catch {
       return undefined;
     }

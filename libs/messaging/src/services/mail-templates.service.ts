@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-enum-comparison -- provider JSON is untyped; tightened in the next pass */
 import { findAppRoot, I18n, Lang, LANGS } from '@lib/core';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
@@ -7,6 +6,9 @@ import * as path from 'node:path';
 import type { MessageKind } from '../entities/message.entities';
 
 const DIR = path.join(findAppRoot(), 'libs/messaging/src/mail-templates');
+
+const asText = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 
 export type MailTemplateName = MessageKind | 'magic_link';
 
@@ -41,7 +43,7 @@ export class MailTemplatesService {
       );
     }
     this.html.registerHelper('paragraphs', (value: unknown) => {
-      const escaped = Handlebars.escapeExpression(String(value ?? ''));
+      const escaped = Handlebars.escapeExpression(asText(value));
       const html = escaped
         .split(/\r?\n\s*\r?\n/)
         .filter((p) => p.trim())
@@ -49,7 +51,7 @@ export class MailTemplatesService {
         .join('');
       return new Handlebars.SafeString(html);
     });
-    this.text.registerHelper('paragraphs', (value: unknown) => String(value ?? ''));
+    this.text.registerHelper('paragraphs', (value: unknown) => asText(value));
     for (const lang of LANGS) {
       for (const format of ['html', 'text'] as const) {
         const file = path.join(DIR, lang, 'partials', `footer.${format}.hbs`);

@@ -1,7 +1,6 @@
-/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-enum-comparison -- provider JSON is untyped; tightened in the next pass */
 import { AppConfig, InjectConfig } from '@lib/core';
 import { Injectable } from '@nestjs/common';
-import { GatewayResult, plainSmsText, postJson } from '../http.util';
+import { GatewayResult, plainSmsText, postJson, text } from '../http.util';
 
 /**
  * SMS through an HTTP gateway (SMS_GATEWAY_URL): `POST { to, text, reference }` with a bearer
@@ -32,9 +31,12 @@ export class SmsGateway {
       return { ok: false, kind: 'temporary', error: res.error };
     }
     if (res.status >= 200 && res.status < 300) {
-      return { ok: true, providerId: String(res.json.id ?? res.json.messageId ?? input.reference) };
+      return {
+        ok: true,
+        providerId: text(res.json.id) || text(res.json.messageId) || input.reference,
+      };
     }
-    const code = String(res.json.error ?? res.json.code ?? '');
+    const code = text(res.json.error) || text(res.json.code);
     if (res.status === 429 || res.status >= 500) {
       return {
         ok: false,

@@ -1,7 +1,6 @@
-/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-enum-comparison -- provider JSON is untyped; tightened in the next pass */
 import { AppConfig, InjectConfig } from '@lib/core';
 import { Injectable } from '@nestjs/common';
-import { GatewayResult, postJson } from '../http.util';
+import { GatewayResult, postJson, text } from '../http.util';
 
 // ZNS error codes that mean "this number cannot get ZNS" (invalid phone, no Zalo account,
 // account cannot receive ZNS); the contact is marked invalid. Quota/rate codes are retried.
@@ -52,10 +51,10 @@ export class ZaloZnsGateway {
       };
     }
     const code = Number(res.json.error ?? (res.status < 300 ? 0 : -100));
-    const message = String(res.json.message ?? '').slice(0, 200);
+    const message = text(res.json.message).slice(0, 200);
     if (code === 0) {
       const data = (res.json.data ?? {}) as Record<string, unknown>;
-      return { ok: true, providerId: String(data.msg_id ?? input.trackingId) };
+      return { ok: true, providerId: text(data.msg_id) || input.trackingId };
     }
     if (INVALID.has(code)) {
       return { ok: false, kind: 'invalid', error: `ZNS ${code} ${message}`.trim() };
