@@ -192,14 +192,24 @@ export class MessageDeliveryService {
       const message = await this.dataSource
         .getRepository(MessageEntity)
         .findOne({ where: { id: batch.messageId } });
+      const started = Date.now();
+      let due: DueRow[] = [];
       if (message && message.status !== 'cancelled') {
         const prepared = await this.renderer.prepare(message);
-        const due = await this.loadDue(batch);
+        due = await this.loadDue(batch);
         if (due.length) {
           await this.process(prepared, due, lease);
         }
       }
-      await this.finishBatch(batch, lease);
+      this.logger.log({
+        msg: 'batch delivered',
+        messageId: batch.messageId,
+        batchId: batch.id,
+        run: batch.runs,
+        due: due.length,
+        ms: Date.now() - started,
+      });
+      await this.finishBatch(batch);
     } finally {
       await lease.stop();
     }
@@ -234,6 +244,7 @@ export class MessageDeliveryService {
     due: DueRow[],
     lease: BatchLease,
   ): Promise<void> {
+    const t0 = Date.now();
     const message = prepared.message;
     const parentIds = due.map((r) => r.parent_id);
     const covered = await this.audience.covered(
@@ -284,6 +295,12 @@ export class MessageDeliveryService {
         await this.setStatus(g.ids, status, { reason: g.reason });
       }
     }
+    this.logger.debug({
+      msg: 'batch decided',
+      messageId: message.id,
+      rows: due.length,
+      ms: Date.now() - t0,
+    });
     const emails = sends.filter((s) => s.decision.to === 'email');
     const others = sends.filter((s) => s.decision.to !== 'email');
     if (emails.length && lease.keepGoing()) {
@@ -382,22 +399,23 @@ export class MessageDeliveryService {
       return {
         recipientId: row.id,
         to: decision.value,
-        raw: assembleMessage(
-          {
-            from: this.config.mailFrom,
-            to: decision.value,
-            subject: content.mail.subject,
-            messageId: this.renderer.messageIdFor(row.id),
-            date,
-            headers: {
-              'List-Unsubscribe': `<${unsub}>`,
-              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-              'Auto-Submitted': 'auto-generated',
-              ...(prepared.message.urgent ? { Importance: 'high', 'X-Priority': '1' } : {}),
+        raw: () =>
+          assembleMessage(
+            {
+              from: this.config.mailFrom,
+              to: decision.value,
+              subject: content.mail.subject,
+              messageId: this.renderer.messageIdFor(row.id),
+              date,
+              headers: {
+                'List-Unsubscribe': `<${unsub}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+                'Auto-Submitted': 'auto-generated',
+                ...(prepared.message.urgent ? { Importance: 'high', 'X-Priority': '1' } : {}),
+              },
             },
-          },
-          content.shared,
-        ),
+            content.shared,
+          ),
       };
     });
     const outcomes = await this.email.send(emails, lease.claim, lease);
@@ -602,7 +620,7 @@ export class MessageDeliveryService {
   }
 
   /** Done when nothing is left to send; otherwise released and retried when the next row is due. */
-  private async finishBatch(batch: BatchEntity, _lease: BatchLease): Promise<void> {
+  private async finishBatch(batch: BatchEntity): Promise<void> {
     const repo = this.dataSource.getRepository(RecipientEntity);
     const left = await repo
       .createQueryBuilder('r')

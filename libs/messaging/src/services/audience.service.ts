@@ -1,6 +1,5 @@
-/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-enum-comparison -- provider JSON is untyped; tightened in the next pass */
 import { Injectable } from '@nestjs/common';
-import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, IsNull, SelectQueryBuilder } from 'typeorm';
 import { AudienceType, MessageEntity, MessageKind } from '../entities/message.entities';
 import {
   ConsentEntity,
@@ -81,30 +80,84 @@ export class AudienceService {
     return qb;
   }
 
-  /** The subset of `parentIds` the audience still covers. */
+  /**
+   * The subset of `parentIds` the audience still covers. Evaluated from each parent's own links
+   * and consents (index lookups by parent), so the plan never depends on how many links the
+   * school has or on table statistics.
+   */
   async covered(
     manager: EntityManager,
     a: AudienceSpec,
     parentIds: string[],
   ): Promise<Set<string>> {
-    if (parentIds.length === 0) {
-      return new Set();
-    }
     const out = new Set<string>();
     for (let i = 0; i < parentIds.length; i += 500) {
-      const rows = await this.query(manager, a)
-        .andWhere('l.parentId IN (:...ids)', { ids: parentIds.slice(i, i + 500) })
-        .getRawMany<{ parent_id: string }>();
-      rows.forEach((r) => out.add(r.parent_id));
+      const part = parentIds.slice(i, i + 500);
+      const [links, consents, parents] = await Promise.all([
+        manager.getRepository(StudentLinkEntity).find({
+          where: { parentId: In(part) },
+          select: ['parentId', 'studentId', 'schoolOrgNodeId', 'classId'],
+        }),
+        manager.getRepository(ConsentEntity).find({
+          where: { parentId: In(part), purpose: a.purpose, withdrawnAt: IsNull() },
+          select: ['parentId', 'studentId'],
+        }),
+        manager
+          .getRepository(ParentEntity)
+          .find({ where: { id: In(part), status: 'active' }, select: ['id'] }),
+      ]);
+      const active = new Set(parents.map((p) => p.id));
+      const consented = new Set(consents.map((c) => `${c.parentId}|${c.studentId}`));
+      const grades = new Map<string, number | null>();
+      if (a.type === 'grade') {
+        const classIds = [...new Set(links.map((l) => l.classId).filter((c) => c !== null))];
+        const classes = classIds.length
+          ? await manager
+              .getRepository(ClassEntity)
+              .find({ where: { classId: In(classIds) }, select: ['classId', 'grade'] })
+          : [];
+        classes.forEach((c) => grades.set(c.classId, c.grade));
+      }
+      const inAudience = (l: StudentLinkEntity): boolean => {
+        switch (a.type) {
+          case 'school':
+            return l.schoolOrgNodeId === a.schoolOrgNodeId;
+          case 'grade':
+            // Same as the SQL: a class of that grade in this school (no grade matches nothing).
+            return (
+              l.schoolOrgNodeId === a.schoolOrgNodeId &&
+              l.classId !== null &&
+              a.grade !== null &&
+              a.grade !== undefined &&
+              grades.get(l.classId) === a.grade
+            );
+          case 'class':
+            return l.classId === a.classId;
+          case 'thread':
+          case 'student':
+            return l.studentId === a.studentId;
+          case 'parent':
+            return l.parentId === a.parentId;
+        }
+      };
+      for (const l of links) {
+        if (!active.has(l.parentId) || !consented.has(`${l.parentId}|${l.studentId}`)) {
+          continue;
+        }
+        if (inAudience(l)) {
+          out.add(l.parentId);
+        }
+      }
     }
     return out;
   }
 
   async count(manager: EntityManager, a: AudienceSpec): Promise<number> {
     const [sql, params] = this.query(manager, a).getQueryAndParameters();
-    const rows = (await manager.query(`SELECT COUNT(*) AS n FROM (${sql}) a`, params)) as {
-      n: string | number;
-    }[];
+    const rows = await manager.query<{ n: string | number }[]>(
+      `SELECT COUNT(*) AS n FROM (${sql}) a`,
+      params,
+    );
     return Number(rows[0]?.n ?? 0);
   }
 }

@@ -102,6 +102,16 @@ export class ComposeService {
   }
 
   async compose(input: ComposeInput): Promise<MessageEntity> {
+    const message = await this.write(input);
+    if (message.recipientCount >= 10_000 && this.config.database.type === 'postgres') {
+      // A big broadcast changes the recipient table a lot at once: refresh its statistics so
+      // the delivery jobs that start now use the batch index rather than a stale plan.
+      await this.dataSource.query('ANALYZE msg_recipient').catch(() => undefined);
+    }
+    return message;
+  }
+
+  private async write(input: ComposeInput): Promise<MessageEntity> {
     const postgres = this.config.database.type === 'postgres';
     const batchSize = this.config.messaging.batchSize;
     const now = new Date();

@@ -34,13 +34,27 @@ export interface MessageHead {
   headers?: Record<string, string>;
 }
 
+// A broadcast writes the same From, Subject and Date on thousands of e-mails: encode them once.
+const encoded = new Map<string, string>();
+function memo(key: string, make: () => string): string {
+  let v = encoded.get(key);
+  if (v === undefined) {
+    if (encoded.size > 256) {
+      encoded.clear();
+    }
+    v = make();
+    encoded.set(key, v);
+  }
+  return v;
+}
+
 /** Whole RFC 5322 message: per-recipient head + shared body. Header values must be one line. */
 export function assembleMessage(head: MessageHead, shared: SharedBody): Buffer {
   const lines = [
-    `From: ${encodeAddress(head.from)}`,
+    `From: ${memo(`f:${head.from}`, () => encodeAddress(head.from))}`,
     `To: ${singleLine(head.to)}`,
-    `Subject: ${encodeWords(singleLine(head.subject), 'B', 52)}`,
-    `Date: ${head.date.toUTCString().replace(/GMT$/, '+0000')}`,
+    `Subject: ${memo(`s:${head.subject}`, () => encodeWords(singleLine(head.subject), 'B', 52).replace(/\?= =\?/g, '?=\r\n =?'))}`,
+    `Date: ${memo(`d:${head.date.getTime()}`, () => head.date.toUTCString().replace(/GMT$/, '+0000'))}`,
     `Message-ID: ${singleLine(head.messageId)}`,
   ];
   for (const [k, v] of Object.entries(head.headers ?? {})) {

@@ -18,7 +18,8 @@ import { parseSmtpUrl, SmtpPool, SmtpSendResult } from './smtp-pool';
 export interface BatchEmail {
   recipientId: string;
   to: string;
-  raw: Buffer;
+  /** The finished bytes, built only when a session is ready to send them (memory). */
+  raw: () => Buffer;
 }
 
 /**
@@ -93,6 +94,7 @@ export class EmailBatchSender implements OnModuleDestroy {
         }),
     );
     const outcomes: EmailOutcome[] = [];
+    const startedAt = Date.now();
     let next = 0;
     let connectFailures = 0;
     const worker = async (): Promise<void> => {
@@ -105,9 +107,9 @@ export class EmailBatchSender implements OnModuleDestroy {
           outcomes.push(notSent(email, 'delivery stopped before this e-mail'));
           continue;
         }
-        const session = await pool.acquire();
+        const session = await pool.acquire(startedAt);
         let marked = false;
-        const content = heldContent(email.raw, async () => {
+        const content = heldContent(email.raw(), async () => {
           marked = await gate.wait(email.recipientId);
           return marked;
         });
@@ -184,14 +186,17 @@ function heldContent(raw: Buffer, release: () => Promise<boolean>): Readable {
 }
 
 /**
- * Groups the rows whose e-mails wait for their dot into one UPDATE: whenever no statement is
- * in flight, everything waiting goes in the next one (group commit). While the batch lease is
- * safely ours the dots are released as soon as the statement is in the database's hands;
- * otherwise only after it says which rows are still ours.
+ * Groups the rows whose e-mails wait for their dot into one UPDATE: everything that arrives in
+ * the same turn of the event loop goes in one statement (group commit). While the batch lease
+ * is safely ours the dots are released as soon as the statement is in the database's hands;
+ * otherwise none is sent (the rows are retried), since a marking whose dots might not follow
+ * would be a loss.
  */
 class DotGate {
   private waiting: { id: string; resolve: (ok: boolean) => void }[] = [];
-  private inFlight?: Promise<void>;
+  private scheduled = false;
+  private inFlight = 0;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly marker: SentMarker,
@@ -199,39 +204,47 @@ class DotGate {
     private readonly leaseSafe: () => boolean,
     private readonly confirm: (ids: string[]) => Promise<Set<string>>,
     private readonly onLost: (ids: string[]) => void,
+    /** Markings of this gate in flight at once; more waiting rows join the next one. */
+    private readonly maxInFlight = 2,
   ) {}
 
   wait(id: string): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       this.waiting.push({ id, resolve });
-      this.poke();
+      this.schedule();
     });
   }
 
-  private poke(): void {
-    if (this.inFlight || this.waiting.length === 0) {
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0 || this.inFlight >= this.maxInFlight) {
       return;
     }
-    const group = this.waiting.splice(0);
-    this.inFlight = this.run(group).finally(() => {
-      this.inFlight = undefined;
-      this.poke();
+    this.scheduled = true;
+    // Everything that arrives in this turn of the event loop goes in the same statement.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.waiting.length === 0 || this.inFlight >= this.maxInFlight) {
+        return;
+      }
+      const group = this.waiting.splice(0);
+      this.inFlight++;
+      const run = this.run(group).finally(() => {
+        this.inFlight--;
+        this.pending.delete(run);
+        this.schedule();
+      });
+      this.pending.add(run);
     });
   }
 
   private async run(group: { id: string; resolve: (ok: boolean) => void }[]): Promise<void> {
     const ids = group.map((g) => g.id);
-    if (!this.leaseSafe()) {
-      // Another run could be taking these rows over: send none of them (they are retried).
-      // Marking first and releasing after the commit would open a window for losses instead.
-      group.forEach((g) => g.resolve(false));
-      return;
-    }
     let mark: SentMark;
     try {
-      mark = await this.marker.mark(ids, this.claim, new Date());
+      // Unless no other run can be taking these rows over, none is sent (they are retried).
+      mark = await this.marker.mark(ids, this.claim, new Date(), this.leaseSafe);
     } catch {
-      // Never reached the database: no dot goes out, the rows stay claimed for a retry.
+      // Nothing reached the database: no dot goes out, the rows stay claimed for a retry.
       group.forEach((g) => g.resolve(false));
       return;
     }
@@ -251,8 +264,9 @@ class DotGate {
   }
 
   async drain(): Promise<void> {
-    while (this.inFlight) {
-      await this.inFlight;
+    while (this.pending.size || this.waiting.length) {
+      await Promise.all([...this.pending]);
+      await new Promise((r) => setImmediate(r));
     }
   }
 }

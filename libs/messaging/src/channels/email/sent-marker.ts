@@ -18,7 +18,13 @@ export interface SentMark {
 }
 
 export abstract class SentMarker {
-  abstract mark(ids: string[], claim: string, at: Date): Promise<SentMark>;
+  /** `stillSafe` is asked right before the statement goes out; false: nothing is written. */
+  abstract mark(
+    ids: string[],
+    claim: string,
+    at: Date,
+    stillSafe?: () => boolean,
+  ): Promise<SentMark>;
   abstract close(): Promise<void>;
 }
 
@@ -50,68 +56,115 @@ export function markSentSql(
   );
 }
 
-/** PostgreSQL: one dedicated connection, one statement in flight, simple-query protocol (one write). */
-export class PostgresSentMarker extends SentMarker {
-  private readonly logger = new Logger(PostgresSentMarker.name);
+/**
+ * One dedicated PostgreSQL connection that carries at most one marking at a time, written with
+ * the simple-query protocol (a single write). Never pipelined: a process killed with unread
+ * results on a socket resets it (RST), and the server then drops statements it has not read
+ * yet. With one statement in flight, this process has read everything on the socket when it
+ * writes, so a kill can only close it cleanly and the server executes what it received.
+ */
+class MarkerLane {
   private client?: Client;
-  private connecting?: Promise<Client>;
-  private tail: Promise<unknown> = Promise.resolve();
+  busy = false;
 
-  constructor(private readonly url: string) {
-    super();
-  }
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {}
 
   private async connection(): Promise<Client> {
-    if (this.client) {
-      return this.client;
-    }
-    this.connecting ??= (async () => {
+    if (!this.client) {
       const c = new Client({
         connectionString: this.url,
         application_name: 'safenest-sent-marker',
       });
       c.on('error', (err) => {
         this.logger.warn({ msg: 'sent-marker connection lost', err: err.message });
-        this.client = undefined;
-        this.connecting = undefined;
+        if (this.client === c) {
+          this.client = undefined;
+        }
       });
       await c.connect();
       this.client = c;
-      return c;
-    })();
-    try {
-      return await this.connecting;
-    } catch (err) {
-      this.connecting = undefined;
-      throw err;
     }
+    return this.client;
   }
 
-  mark(ids: string[], claim: string, at: Date): Promise<SentMark> {
-    // Serialised: the previous statement has completed, so the client is idle and query()
-    // writes to the socket synchronously.
-    const run = this.tail.then(async () => {
-      const client = await this.connection();
-      const result = client.query<{ id: string }>(markSentSql(ids, claim, at, true));
-      const queued = (client as unknown as { _queryQueue?: unknown[] })._queryQueue?.length ?? 0;
-      const done = result.then((r) => new Set(r.rows.map((row) => row.id)));
-      if (queued > 0) {
-        // Not on the wire yet (should not happen): fall back to waiting for the commit.
-        await done;
+  /** Resolves once the statement is in the kernel; `done` when the server has answered. */
+  async write(sql: string): Promise<{ done: Promise<Set<string>> }> {
+    const client = await this.connection();
+    const done = client
+      .query<{ id: string }>(sql)
+      .then((r) => new Set(r.rows.map((row) => row.id)));
+    done.catch(() => undefined); // the caller awaits it
+    const socket = (
+      client as unknown as {
+        connection?: { stream?: NodeJS.WritableStream & { writableLength?: number } };
       }
-      return { done, settled: done.catch(() => undefined) };
-    });
-    this.tail = run.then(
-      (r) => r.settled,
-      () => undefined,
-    );
-    return run.then((r) => ({ done: r.done }));
+    ).connection?.stream;
+    if (socket && (socket.writableLength ?? 0) > 0) {
+      await new Promise<void>((resolve) => socket.once('drain', () => resolve()));
+    }
+    return { done };
   }
 
   async close(): Promise<void> {
-    await this.tail.catch(() => undefined);
     await this.client?.end().catch(() => undefined);
     this.client = undefined;
+  }
+}
+
+/** PostgreSQL: a few lanes, so several groups can be marked while earlier ones commit. */
+export class PostgresSentMarker extends SentMarker {
+  private readonly logger = new Logger(PostgresSentMarker.name);
+  private readonly lanes: MarkerLane[];
+  private readonly waiters: ((lane: MarkerLane) => void)[] = [];
+
+  constructor(url: string, lanes = 4) {
+    super();
+    this.lanes = Array.from({ length: lanes }, () => new MarkerLane(url, this.logger));
+  }
+
+  private acquire(): Promise<MarkerLane> {
+    const free = this.lanes.find((l) => !l.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(lane: MarkerLane): void {
+    const next = this.waiters.shift();
+    if (next) {
+      next(lane);
+    } else {
+      lane.busy = false;
+    }
+  }
+
+  async mark(ids: string[], claim: string, at: Date, stillSafe = () => true): Promise<SentMark> {
+    const lane = await this.acquire();
+    let written: { done: Promise<Set<string>> };
+    try {
+      if (!stillSafe()) {
+        throw new Error('lease no longer safe: nothing marked');
+      }
+      written = await lane.write(markSentSql(ids, claim, at, true));
+    } catch (err) {
+      this.release(lane);
+      throw err;
+    }
+    // The lane is free again only once its answer has been read (see MarkerLane).
+    void written.done.then(
+      () => this.release(lane),
+      () => this.release(lane),
+    );
+    return { done: written.done };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.close()));
   }
 }
 
@@ -121,7 +174,10 @@ export class SqliteSentMarker extends SentMarker {
     super();
   }
 
-  async mark(ids: string[], claim: string, at: Date): Promise<SentMark> {
+  async mark(ids: string[], claim: string, at: Date, stillSafe = () => true): Promise<SentMark> {
+    if (!stillSafe()) {
+      throw new Error('lease no longer safe: nothing marked');
+    }
     const rows = returnedRows(await this.dataSource.query(markSentSql(ids, claim, at, false)));
     return { done: Promise.resolve(new Set(rows.map((r) => r.id))) };
   }

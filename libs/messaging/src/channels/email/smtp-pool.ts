@@ -149,7 +149,8 @@ export class SmtpSession {
 export class SmtpPool {
   private readonly logger = new Logger(SmtpPool.name);
   private readonly idle: SmtpSession[] = [];
-  private readonly waiters: ((s: SmtpSession) => void)[] = [];
+  /** Waiting senders, earliest batch first (see acquire). */
+  private readonly waiters: { priority: number; resolve: (s: SmtpSession) => void }[] = [];
   private created = 0;
   private closed = false;
 
@@ -160,7 +161,12 @@ export class SmtpPool {
     private readonly maxMessagesPerSession = 1000,
   ) {}
 
-  async acquire(): Promise<SmtpSession> {
+  /**
+   * A session for one message. Lower `priority` (the batch's start time) is served first, so
+   * batches finish one after another and the next batch prepares while others still send,
+   * instead of all of them finishing — and preparing — at the same moment.
+   */
+  async acquire(priority = 0): Promise<SmtpSession> {
     for (let s = this.idle.pop(); s; s = this.idle.pop()) {
       if (!s.broken) {
         return s;
@@ -172,7 +178,10 @@ export class SmtpPool {
       this.created++;
       return new SmtpSession(this.target);
     }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => {
+      const at = this.waiters.findIndex((w) => w.priority > priority);
+      this.waiters.splice(at === -1 ? this.waiters.length : at, 0, { priority, resolve });
+    });
   }
 
   release(session: SmtpSession): void {
@@ -187,7 +196,7 @@ export class SmtpPool {
     }
     const waiter = this.waiters.shift();
     if (waiter) {
-      waiter(next);
+      waiter.resolve(next);
     } else {
       this.idle.push(next);
     }
