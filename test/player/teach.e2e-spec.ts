@@ -1,5 +1,6 @@
 import { CatalogService, CurriculumModule, type BandCheck } from '@lib/curricula';
-import { SandboxService } from '@lib/lti';
+import { LaunchService, SandboxService } from '@lib/lti';
+import { MessageEntity } from '@lib/messaging';
 import { INestApplicationContext } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import { createTenant, Tenant } from '../support/fixtures';
@@ -183,6 +184,52 @@ describe('Teacher view: a class from the sandbox LMS', () => {
       .replace(/\*\*/g, '')
       .slice(0, 30);
     expect(decodeHtml(note.text)).toContain(firstLine);
+  });
+
+  it('shows the teacher guide with the timed lesson plan and the 15-minute version, in either language', async () => {
+    const vi = decodeHtml((await teacher.get('/teach/class/guide')).text);
+    expect(vi).toContain('<h2>Hướng dẫn giáo viên: Mật khẩu mạnh, tài khoản an toàn</h2>');
+    expect(vi).toContain('<h3>Kế hoạch bài dạy (40 phút)</h3>');
+    expect(vi).toContain('<h3>Phiên bản rút gọn (15 phút)</h3>');
+    expect(vi).not.toMatch(/<h1>Hướng dẫn/);
+    // The timed plans scroll in their own box on a phone.
+    expect(
+      vi.match(/<div class="table-wrap" tabindex="0" role="region" aria-label="[^"]+"><table>/g),
+    ).toHaveLength(2);
+    expect(vi).toContain('print-button');
+    const en = await tool.http
+      .get(`/teach/class/guide?lt=${encodeURIComponent(teacher.lt)}&lang=en`)
+      .set('Accept', 'text/html');
+    expect(en.status).toBe(200);
+    expect(decodeHtml(en.text)).toContain('<h3>Quick version (15 minutes)</h3>');
+    expect(en.text).toContain('<html lang="en">');
+    const pupil = (await launch(cls.students[3].id)).client;
+    expect((await pupil.get('/teach/class/guide')).status).toBe(403);
+  });
+
+  it("sends the family note to the class's parents through the parent channel, once per lesson", async () => {
+    const note = await teacher.get('/teach/class/family-note');
+    const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(note.text);
+    expect(form?.[1]).toBe('/messaging/class/family-note');
+    const fields = Object.fromEntries(
+      [...form![2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+        m[1],
+        decodeHtml(m[2]),
+      ]),
+    );
+    expect(fields).toEqual({ lt: teacher.lt, lang: 'vi', module: MODULE });
+    const messages = tool.dataSource.getRepository(MessageEntity);
+    const classId = (await tool.get<LaunchService>(LaunchService).resolve(teacher.lt)).contextId;
+    const key = `msg-family-note:${classId}:${MODULE}`;
+    for (let i = 0; i < 2; i++) {
+      const sent = await teacher.post('/messaging/class/family-note', { module: MODULE });
+      expect(sent.status).toBe(303);
+      expect(sent.location).toContain('done=note');
+    }
+    const rows = await messages.find({ where: { dedupeKey: key } });
+    expect(rows.map((r) => [r.kind, r.audienceClassId, r.data])).toEqual([
+      ['family_note', classId, { moduleId: MODULE }],
+    ]);
   });
 
   it('lets the teacher retry a failed grade delivery, which then reaches the gradebook', async () => {

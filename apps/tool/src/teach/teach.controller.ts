@@ -28,11 +28,15 @@ import { playerLang, playerQuery } from '../player/player.controller';
 import { gainByBand, safeCell } from './teach-view.util';
 import './teach.messages';
 
-type Tab = 'progress' | 'items' | 'gain' | 'family-note' | 'deliveries';
+const escapeAttr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+type Tab = 'progress' | 'items' | 'gain' | 'guide' | 'family-note' | 'deliveries';
 const TABS: Array<{ id: Tab; key: string; path: string }> = [
   { id: 'progress', key: 'teach.tab.progress', path: '/teach/class' },
   { id: 'items', key: 'teach.tab.items', path: '/teach/class/items' },
   { id: 'gain', key: 'teach.tab.gain', path: '/teach/class/gain' },
+  { id: 'guide', key: 'teach.tab.guide', path: '/teach/class/guide' },
   { id: 'family-note', key: 'teach.tab.familyNote', path: '/teach/class/family-note' },
   { id: 'deliveries', key: 'teach.tab.deliveries', path: '/teach/class/deliveries' },
 ];
@@ -222,6 +226,28 @@ export class TeachController {
     this.send(res, req, ctx, launch, 'gain', 'class-gain', { bands });
   }
 
+  /** The module's teacher guide: objectives, the timed 35–45-minute plan and the 15-minute version. */
+  @Get('class/guide')
+  async guide(
+    @CurrentLaunch() launch: LaunchContext,
+    @Query('module') moduleParam: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const ctx = this.classCtx(req, launch);
+    const data = await this.classData(launch, ctx);
+    const module = data.modules.find((m) => m.id === moduleParam) ?? data.modules[0];
+    const guide = module ? this.catalog.renderTeacherGuide(module.id, ctx.lang) : null;
+    this.send(res, req, ctx, launch, 'guide', 'class-guide', {
+      modules: data.modules.map((m) => ({
+        title: m.title[ctx.lang],
+        href: `/teach/class/guide?${ctx.q}&module=${encodeURIComponent(m.id)}`,
+        current: m.id === module?.id,
+      })),
+      html: guide ? this.guideHtml(guide.html, ctx.lang) : null,
+    });
+  }
+
   @Get('class/family-note')
   async familyNote(
     @CurrentLaunch() launch: LaunchContext,
@@ -240,6 +266,7 @@ export class TeachController {
         current: m.id === module?.id,
       })),
       note,
+      moduleId: module?.id ?? '',
     });
   }
 
@@ -405,6 +432,22 @@ export class TeachController {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /**
+   * The guide's headings moved one level down (they sit under the page's h1, the class), and its
+   * tables (the timed plans) in a focusable scroll box, so a phone never scrolls the whole page
+   * sideways.
+   */
+  private guideHtml(html: string, lang: Lang): string {
+    const label = escapeAttr(I18n.t(lang, 'teach.guide.table'));
+    return html
+      .replace(/<(\/?)h([1-5])\b/g, (_, end: string, n: string) => `<${end}h${Number(n) + 1}`)
+      .replace(
+        /<table>/g,
+        `<div class="table-wrap" tabindex="0" role="region" aria-label="${label}"><table>`,
+      )
+      .replace(/<\/table>/g, '</table></div>');
+  }
 
   private classCtx(req: Request, launch: LaunchContext): Ctx {
     if (!(launch.roles.instructor || launch.roles.admin) || !launch.contextId) {

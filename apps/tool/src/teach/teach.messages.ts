@@ -7,6 +7,11 @@ I18n.register({
     'teach.tab.progress': 'Tiến độ',
     'teach.tab.items': 'Phân tích câu hỏi',
     'teach.tab.gain': 'Trước/sau chủ đề',
+    'teach.tab.guide': 'Hướng dẫn dạy',
+    'teach.guide.lead':
+      'Mục tiêu, kế hoạch bài dạy 35–45 phút, phiên bản rút gọn 15 phút, câu hỏi thảo luận và lưu ý bảo vệ học sinh.',
+    'teach.guide.print': 'In hướng dẫn',
+    'teach.guide.table': 'Bảng kế hoạch (vuốt ngang để xem hết)',
     'teach.tab.familyNote': 'Thư gửi gia đình',
     'teach.tab.deliveries': 'Gửi điểm về LMS',
     'teach.export': 'Tải về CSV',
@@ -60,9 +65,9 @@ I18n.register({
       'Trung bình trước: {pre} · sau: {post} · tiến bộ: {gain} điểm phần trăm ({n} học sinh)',
     'teach.familyNote.lead': 'In thư này hoặc gửi cho phụ huynh sau bài học.',
     'teach.familyNote.print': 'In thư',
-    'teach.familyNote.sendPending':
-      'Gửi thư qua kênh phụ huynh sẽ có khi kênh nhắn tin với phụ huynh được bật.',
-    'teach.familyNote.language': 'Ngôn ngữ của thư',
+    'teach.familyNote.send': 'Gửi cho phụ huynh của lớp',
+    'teach.familyNote.sendHelp':
+      'Thư được gửi qua kênh liên lạc với phụ huynh (email, SMS, Zalo hoặc hộp thư trên web), mỗi lớp một lần cho mỗi bài học.',
     'teach.deliveries.lead':
       'Điểm được gửi về sổ điểm của LMS. Lần gửi lỗi sẽ được thử lại tự động; bạn cũng có thể thử lại ngay.',
     'teach.deliveries.none': 'Chưa có điểm nào được gửi.',
@@ -115,6 +120,11 @@ I18n.register({
     'teach.tab.progress': 'Progress',
     'teach.tab.items': 'Item analysis',
     'teach.tab.gain': 'Before/after',
+    'teach.tab.guide': 'Teacher guide',
+    'teach.guide.lead':
+      'Objectives, the 35–45-minute lesson plan, the 15-minute quick version, discussion questions and the safeguarding note.',
+    'teach.guide.print': 'Print the guide',
+    'teach.guide.table': 'Plan table (scroll sideways to see all of it)',
     'teach.tab.familyNote': 'Family note',
     'teach.tab.deliveries': 'Grades to the LMS',
     'teach.export': 'Download CSV',
@@ -168,9 +178,9 @@ I18n.register({
       'Average before: {pre} · after: {post} · gain: {gain} percentage points ({n} pupils)',
     'teach.familyNote.lead': 'Print this note or send it to parents after the lesson.',
     'teach.familyNote.print': 'Print the note',
-    'teach.familyNote.sendPending':
-      'Sending through the parent channel becomes available once parent messaging is switched on.',
-    'teach.familyNote.language': 'Language of the note',
+    'teach.familyNote.send': "Send to the class's parents",
+    'teach.familyNote.sendHelp':
+      'The note goes out through the parent channel (e-mail, SMS, Zalo or the web inbox), once per class and lesson.',
     'teach.deliveries.lead':
       'Scores go to the LMS gradebook. Failed deliveries are retried automatically; you can also retry now.',
     'teach.deliveries.none': 'No score sent yet.',
