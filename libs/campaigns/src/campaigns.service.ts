@@ -6,6 +6,7 @@ import { EntityManager, Repository } from 'typeorm';
 import {
   addDays,
   BandRequirement,
+  bandsOfLevels,
   endOfDay,
   GRADE_BANDS,
   isGradeBand,
@@ -169,8 +170,9 @@ export class CampaignsService {
       !node.closedOn &&
       c.orgTypes.includes(node.type) &&
       (node.type !== OrgType.SCHOOL ||
-        c.levels.length === 0 ||
-        node.levels.some((l) => c.levels.includes(l)))
+        ((c.levels.length === 0 || node.levels.some((l) => c.levels.includes(l))) &&
+          // a school is held only to bands it teaches and the campaign requires
+          bandsOfLevels(node.levels).some((b) => c.requirements.some((r) => r.band === b))))
     );
   }
 
