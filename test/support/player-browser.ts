@@ -75,23 +75,59 @@ export async function axeCheck(
   }
 }
 
-/** Nothing wider than the viewport: a phone never scrolls sideways. */
-export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+/**
+ * axe needs timers, which do not run in a page with JavaScript off: the check then runs on the
+ * same URL in a helper page whose context has JavaScript on but the player's script blocked, so
+ * it sees the DOM a pupil without JavaScript gets (every player page is a GET after a redirect).
+ */
+export async function axeHelperPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+  await context.route('**/static/*.js', (route) => route.abort());
+  return context.newPage();
+}
+
+export async function mirror(helper: Page, page: Page): Promise<Page> {
+  await helper.goto(page.url());
+  return helper;
+}
+
+/** Nothing wider than the viewport: a phone never scrolls sideways. Returns the culprits, if any. */
+export async function horizontalOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    if (document.documentElement.scrollWidth <= window.innerWidth) {
+      return [];
+    }
+    // Array.from: the project's lib has no DOM iterables (NodeList is array-like).
+    return Array.from(document.querySelectorAll('main *'))
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 3)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').trim().slice(0, 60)}`,
+      );
+  });
 }
 
 export interface BrowserRun {
   page: Page;
   js: boolean;
   lang: Language;
-  axe?: { found: AxeFinding[]; seen: Set<string> };
+  axe?: { found: AxeFinding[]; seen: Set<string>; via?: Page };
   /** Labels of page kinds already checked: each kind is checked once per run. */
   onPage?: (label: string) => Promise<void>;
 }
 
 async function check(run: BrowserRun, label: string): Promise<void> {
   if (run.axe && !run.axe.seen.has(label)) {
-    await axeCheck(run.page, label, run.axe.found, run.axe.seen);
+    await axeCheck(
+      run.axe.via ? await mirror(run.axe.via, run.page) : run.page,
+      label,
+      run.axe.found,
+      run.axe.seen,
+    );
   }
   if (run.onPage) {
     await run.onPage(label);
@@ -141,6 +177,7 @@ async function answer(run: BrowserRun, item: AssessmentItem, mode: AnswerMode): 
       const rows = page.locator('.order-row');
       if (run.js) {
         // The script's move buttons.
+        let moves = 0;
         for (let i = 0; i < order.length; i++) {
           for (;;) {
             const texts = await rows.locator('.order-text').allTextContents();
@@ -149,7 +186,14 @@ async function answer(run: BrowserRun, item: AssessmentItem, mode: AnswerMode): 
               break;
             }
             await rows.nth(at).locator('.order-up').click();
+            moves++;
           }
+        }
+        if (moves > 0) {
+          // A screen reader hears where the moved step went (focus stays on its button).
+          expect(await page.locator('.save-status').textContent()).toMatch(
+            lang === 'vi' ? /Đã chuyển “.+” đến vị trí \d/ : /Moved “.+” to position \d/,
+          );
         }
       } else {
         const n = await rows.count();

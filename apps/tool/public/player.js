@@ -68,7 +68,11 @@
       })
         .then(function (res) {
           if (status) {
-            status.textContent = status.getAttribute(res.ok ? 'data-saved' : 'data-failed');
+            var said = status.getAttribute(res.ok ? 'data-saved' : 'data-failed');
+            // A move just announced stays in the message, followed by the save.
+            status.textContent =
+              status.getAttribute('data-keep') === '1' ? status.textContent + ' ' + said : said;
+            status.removeAttribute('data-keep');
           }
         })
         .catch(function () {
@@ -87,6 +91,7 @@
   doc.querySelectorAll('[data-ordering]').forEach(function (list) {
     var up = list.getAttribute('data-label-up');
     var down = list.getAttribute('data-label-down');
+    var moved = list.getAttribute('data-label-moved');
     var status = list.closest('form') && list.closest('form').querySelector('.save-status');
     function renumber() {
       var rows = list.querySelectorAll('.order-row');
@@ -106,7 +111,17 @@
       }
       renumber();
       row.querySelector(delta < 0 ? '.order-up' : '.order-down').focus();
+      announce(row);
       row.closest('form').dispatchEvent(new Event('change'));
+    }
+    // Focus stays on the button that moved: say where the step is now.
+    function announce(row) {
+      if (status && moved) {
+        status.textContent = moved
+          .replace('{text}', row.querySelector('.order-text').textContent)
+          .replace('{n}', row.querySelector('select').value);
+        status.setAttribute('data-keep', '1');
+      }
     }
     list.querySelectorAll('.order-row').forEach(function (row) {
       var text = row.querySelector('.order-text').textContent;
@@ -138,6 +153,7 @@
           }
           renumber();
           event.target.focus();
+          announce(row);
         }
       });
     });

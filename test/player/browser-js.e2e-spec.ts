@@ -1,0 +1,3 @@
+import { playerInBrowser } from './browser-suite';
+
+playerInBrowser(true);
