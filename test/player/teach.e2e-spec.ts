@@ -290,6 +290,44 @@ describe('Teacher view: a class from the sandbox LMS', () => {
     expect(refused.status).toBe(403);
   });
 
+  it('shows a new class, before any pupil has started, with an empty state on every tab', async () => {
+    const fresh = await createPlayerClass(sandbox, tenant, 2);
+    const max = module.assessment.items.reduce((s, i) => s + i.points, 0);
+    const link = await sandbox.addLink(fresh.classId, module.title.vi, MODULE, max);
+    const { lt, location } = await launchFromSandbox(tool, {
+      classId: fresh.classId,
+      userId: fresh.teacher.id,
+      linkId: link.id,
+    });
+    expect(location).toMatch(/^\/teach\/class\?lt=/);
+    const t = new PlayerClient(tool, lt, 'vi');
+    const text = async (path: string): Promise<string> => {
+      const res = await t.get(path);
+      expect(res.status).toBe(200);
+      return decodeHtml(res.text);
+    };
+    const progress = await text('/teach/class');
+    expect(progress).toContain('0/2 học sinh đã bắt đầu · 0 đã nộp · 0 đạt');
+    for (const s of fresh.students) {
+      expect(progress).toMatch(
+        new RegExp(`<th scope="row">${s.name}</th><td class="cell-none">Chưa bắt đầu`),
+      );
+    }
+    expect(await text('/teach/class/items')).toContain('Chưa có bài nộp nào cho bài học này.');
+    expect(await text('/teach/class/gain')).toContain('Chưa có học sinh nào làm bài thử sức.');
+    expect(await text('/teach/class/deliveries')).toContain('Chưa có điểm nào được gửi.');
+    expect(await text('/teach/class/guide')).toContain('Kế hoạch bài dạy (40 phút)');
+    expect(await text('/teach/class/family-note')).toContain('/messaging/class/family-note');
+    const en = await tool.http
+      .get(`/teach/class/items?lt=${encodeURIComponent(lt)}&lang=en`)
+      .set('Accept', 'text/html');
+    expect(en.text).toContain('Nothing handed in for this lesson yet.');
+    const csv: string[][] = parse(
+      (await tool.http.get(`/teach/class/export.csv?${t.q}`)).text.replace(/^\ufeff/, ''),
+    );
+    expect(csv.slice(1).map((r) => r[3])).toEqual(['Chưa bắt đầu', 'Chưa bắt đầu']);
+  });
+
   it('gives the school admin aggregates of every class, without pupil names', async () => {
     const { client, location } = await launch(cls.admin.id);
     expect(location).toMatch(/^\/teach\/school\?lt=/);
