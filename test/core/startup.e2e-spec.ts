@@ -90,6 +90,7 @@ describe('Start-up refuses bad configuration with one clear line', () => {
       expect(ready).toBe(200);
       const home = await fetch(`http://127.0.0.1:${port}/?lang=en`).then((r) => r.text());
       expect(home).toContain('province@demo.safenest.vn');
+      expect(home).toContain('lead@demo.safenest.vn');
       child.kill('SIGTERM');
       expect(await exited).toBe('code 0');
       expect(stdout).toContain('"msg":"shut down cleanly"');

@@ -41,7 +41,7 @@ export class AppModule {
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({ dir: c.curriculaDir }),
         }),
-        // Before PlayerModule: the concern channel serves /help (the player's stand-in steps aside).
+        // The concern channel serves /help, where every player page's "I need help" link goes.
         SafeguardingPagesModule,
         PlayerModule,
         TeachModule,

@@ -1,5 +1,5 @@
 import { AppConfig, findAppRoot, I18n, InjectConfig, negotiateLang, Views } from '@lib/core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@lib/demo';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SAFEGUARDING_ACCOUNTS } from '@lib/demo';
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import * as path from 'node:path';
@@ -29,7 +29,11 @@ export class LandingController {
         {
           sandbox: this.config.sandboxEnabled,
           demo: this.config.demoSeed
-            ? { accounts: DEMO_ACCOUNTS, password: DEMO_PASSWORD }
+            ? {
+                // officials and school admins, then the concern channel's safeguarding leads
+                accounts: [...DEMO_ACCOUNTS, ...DEMO_SAFEGUARDING_ACCOUNTS],
+                password: DEMO_PASSWORD,
+              }
             : undefined,
           publicUrl: this.config.publicUrl,
         },
