@@ -51,6 +51,18 @@ describe('Concern form: bad input gets a clear answer and breaks nothing', () =>
     expect(await reportCount()).toBe(0);
   });
 
+  it('answers a body over the size limit with 413 before anything reads it', async () => {
+    const res = await tool.http
+      .post('/help?lang=en')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ ...form, category: 'content', description: 'z'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('PAYLOAD_TOO_LARGE');
+    expect(await reportCount()).toBe(0);
+    expect((await browser.get(`/help?school=${tenant.school.id}`)).status).toBe(200);
+  });
+
   it('refuses pasted picture data and a script link: a link only', async () => {
     const picture = `data:image/jpeg;base64,${'/9j/4AAQSkZJRgABAQ'.repeat(40)}`;
     const res = await post({ ...form, category: 'content', url: picture });
@@ -66,7 +78,7 @@ describe('Concern form: bad input gets a clear answer and breaks nothing', () =>
   });
 
   it('refuses a file upload with 415 and says why, before reading the form', async () => {
-    posts++;
+    // Refused before the flood limit counts it (nothing was read).
     const res = await tool.http
       .post('/help?lang=en')
       .set('Accept', 'text/html')
@@ -94,13 +106,37 @@ describe('Concern form: bad input gets a clear answer and breaks nothing', () =>
     expect(res.status).toBe(403);
     expect(res.text).toContain('Biểu mẫu đã hết hạn');
     expect(res.text).toContain('href="tel:113"');
+    expect(await reportCount()).toBe(0);
+  });
+
+  it('gives an expired form back filled in, with a fresh token, so nothing typed is lost', async () => {
+    posts++;
+    const res = await browser.post('/help?lang=en', {
+      ...form,
+      _csrf: 'expired-token',
+      category: 'contact',
+      description: 'I wrote this slowly <b>and</b> it must not vanish',
+    });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('The form had expired, so the report has NOT been sent yet.');
+    expect(res.text).toContain('I wrote this slowly &lt;b&gt;and&lt;/b&gt; it must not vanish');
+    expect(res.text).toMatch(/id="category-contact"[^>]*checked/);
+    const fresh = hiddenFields(res.text, '/help');
+    expect(fresh._csrf).toBeTruthy();
+    expect(fresh._csrf).not.toBe('expired-token');
+    expect(fresh.submission).toBe(form.submission);
+    expect(await reportCount()).toBe(0);
   });
 
   it('answers a flood from one address with 429 and Retry-After; everything else still works', async () => {
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<typeof post>> | undefined;
     while (posts < 25 && !limited) {
-      const res = await post({ ...form, category: 'nonsense' });
+      const res = await post({
+        ...form,
+        category: 'nonsense',
+        description: `What happened, typed with care (${posts})`,
+      });
       statuses.push(res.status);
       if (res.status === 429) {
         limited = res;
@@ -109,9 +145,12 @@ describe('Concern form: bad input gets a clear answer and breaks nothing', () =>
     // The form allows 20 posts per address per 10 minutes.
     expect(posts).toBe(21);
     expect(statuses.slice(0, -1).every((s) => s === 400)).toBe(true);
+    // Nothing typed is lost: the same form comes back filled in, saying what to do.
     expect(limited!.status).toBe(429);
-    expect(limited!.text).toContain('Too many requests');
+    expect(limited!.text).toContain('has NOT been sent yet');
+    expect(limited!.text).toContain('What happened, typed with care (20)');
     expect(limited!.text).toContain('href="tel:111"');
+    expect(hiddenFields(limited!.text, '/help').submission).toBe(form.submission);
     const again = await tool.http
       .post('/help?lang=en')
       .set('Accept', 'application/json')

@@ -121,6 +121,8 @@ describe('Concern channel: from "I need help" to the outcome', () => {
     expect(sent.status).toBe(201);
     expect(sent.text).toContain('Thank you for telling us!');
     expect(sent.text).toMatch(REF);
+    // …and the way back to the lesson.
+    expect(decodeHtml(sent.text)).toContain(`href="/play/up-online-friends?lt=${lt}"`);
     const rows = await tool.dataSource
       .getRepository(ConcernReportEntity)
       .find({ where: { schoolOrgNodeId: tenant.school.id, source: 'player' as never } });

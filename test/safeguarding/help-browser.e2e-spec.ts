@@ -1,14 +1,15 @@
 import { Role } from '@lib/core';
 import type { Browser, Page } from 'playwright-core';
 import { createAccount, createTenant, Tenant, TEST_PASSWORD } from '../support/fixtures';
+import { AxeFinding, axeCheck, launchChromium, PHONE } from '../support/player-browser';
 import {
-  AxeFinding,
-  axeCheck,
-  horizontalOverflow,
-  launchChromium,
-  PHONE,
-} from '../support/player-browser';
-import { startTool, TestTool } from '../support/test-app';
+  bindSandbox,
+  launch,
+  ltOf,
+  sandboxClass,
+  startLtiTool,
+  TestBrowser,
+} from '../support/lti-fixtures';
 
 /**
  * The concern pages in a real browser with JavaScript off, on a phone-sized screen: a parent
@@ -16,7 +17,7 @@ import { startTool, TestTool } from '../support/test-app';
  * (WCAG 2.1 AA) finds nothing serious on any page and nothing scrolls sideways.
  */
 describe('Concern pages in a browser without JavaScript', () => {
-  let tool: TestTool;
+  let tool: Awaited<ReturnType<typeof startLtiTool>>;
   let tenant: Tenant;
   let browser: Browser;
   let page: Page;
@@ -29,7 +30,10 @@ describe('Concern pages in a browser without JavaScript', () => {
     await axePage.goto(`${tool.url}/health/live`);
     await axePage.setContent(await page.content(), { waitUntil: 'load' });
     await axeCheck(axePage, label, found, seen);
-    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    // Nothing scrolls sideways on a phone.
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
     if (process.env.SG_SCREENSHOTS) {
       await page.screenshot({ path: `${process.env.SG_SCREENSHOTS}/${label}.png`, fullPage: true });
     }
@@ -40,8 +44,9 @@ describe('Concern pages in a browser without JavaScript', () => {
   };
 
   beforeAll(async () => {
-    tool = await startTool();
+    tool = await startLtiTool();
     tenant = await createTenant(tool);
+    await bindSandbox(tool, tenant.province.code);
     browser = await launchChromium();
     page = await (
       await browser.newContext({ viewport: PHONE, javaScriptEnabled: false })
@@ -84,6 +89,44 @@ describe('Concern pages in a browser without JavaScript', () => {
     await check('sent');
   });
 
+  it('gives a young pupil on a phone the friendly form, help numbers first, and a way back to the lesson', async () => {
+    const { cls, students } = await sandboxClass(tool, tenant.school.code);
+    const link = await tool.sandbox.addLink(cls.id, 'Kind online', 'ep-kind-online', 10);
+    const launched = await launch(new TestBrowser(tool.url), {
+      classId: cls.id,
+      userId: students[1].id,
+      linkId: link.id,
+      locale: 'vi',
+    });
+    const lt = ltOf(launched.location);
+    expect(lt).toBeTruthy();
+    await page.goto(`${tool.url}/help?lt=${encodeURIComponent(lt)}`);
+    // The early-primary tone, in the pupil's language, inside the LMS frame (no site header).
+    expect(await page.locator('h1').textContent()).toBe('Em cần giúp đỡ');
+    expect(await page.locator('.site-header').count()).toBe(0);
+    // On a 360×740 screen the help lines are on the first screen, big enough to tap.
+    for (const num of ['111', '113']) {
+      const call = page.locator(`a[href="tel:${num}"]`);
+      const box = (await call.boundingBox())!;
+      expect(box.y + box.height).toBeLessThan(PHONE.height);
+      expect(box.height).toBeGreaterThanOrEqual(44);
+    }
+    expect(await page.locator('input[type="file"]').count()).toBe(0);
+    await check('pupil-form');
+
+    await page.check('input[name="imminentDanger"][value="no"]');
+    await page.check('#category-conduct');
+    await page.fill('#f-description', 'Bạn trong lớp chế ảnh của em rồi gửi vào nhóm.');
+    await submit('.sg-submit');
+    expect(await page.locator('h1').textContent()).toContain('Cảm ơn em');
+    expect(await page.locator('.sg-reference code').textContent()).toMatch(
+      /^[0-9A-Z]{5}-[0-9A-Z]{5}$/,
+    );
+    const back = page.locator('a.button.primary');
+    expect(await back.getAttribute('href')).toContain('/play/ep-kind-online');
+    await check('pupil-sent');
+  });
+
   it("shows the lead's queue and the report", async () => {
     const lead = await createAccount(tool, Role.SAFEGUARDING_LEAD, tenant.school.id);
     await page.goto(`${tool.url}/safeguarding?lang=vi`);
@@ -102,7 +145,16 @@ describe('Concern pages in a browser without JavaScript', () => {
 
   it('finds no serious accessibility problem on any page', () => {
     expect([...seen].sort()).toEqual(
-      ['form', 'form-errors', 'queue', 'report', 'school-chooser', 'sent'].sort(),
+      [
+        'form',
+        'form-errors',
+        'pupil-form',
+        'pupil-sent',
+        'queue',
+        'report',
+        'school-chooser',
+        'sent',
+      ].sort(),
     );
     expect(found).toEqual([]);
   });

@@ -10,14 +10,22 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server on loopback that keeps what it receives, decoded. */
+/**
+ * A real SMTP server on loopback that keeps what it receives, decoded. `failNext(n)` makes the
+ * next n messages fail with a temporary 451 (the sender must retry).
+ */
 export async function smtpSink(): Promise<{
   port: number;
   url: string;
   received: ReceivedMail[];
+  /** Messages answered 451 so far. */
+  refused: number;
+  failNext(n: number): void;
   close(): Promise<void>;
 }> {
   const received: ReceivedMail[] = [];
+  let failing = 0;
+  const state = { refused: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -26,6 +34,12 @@ export async function smtpSink(): Promise<{
       let raw = '';
       stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
       stream.on('end', () => {
+        if (failing > 0) {
+          failing--;
+          state.refused++;
+          cb(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+          return;
+        }
         received.push({
           to: session.envelope.rcptTo.map((r) => r.address),
           ...decodeMail(raw),
@@ -41,6 +55,12 @@ export async function smtpSink(): Promise<{
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    get refused() {
+      return state.refused;
+    },
+    failNext: (n: number) => {
+      failing = n;
+    },
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

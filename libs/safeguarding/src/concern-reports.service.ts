@@ -14,15 +14,7 @@ import { OrgNodeEntity, OrgsService, OrgType } from '@lib/orgs';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  Brackets,
-  DataSource,
-  EntityManager,
-  In,
-  IsNull,
-  LessThan,
-  LessThanOrEqual,
-} from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { ConcernAuditService } from './audit/concern-audit.service';
 import { ConcernNoteEntity } from './entities/concern-note.entity';
 import {
@@ -43,6 +35,7 @@ import {
   JOB_NOTIFY_LEAD,
   JOB_NOTIFY_LEADS,
   JOB_NOTIFY_REPORTER,
+  JOB_NOTIFY_UNASSIGNED,
   LIMITS,
   ReferralTarget,
   STATE_ORDER,
@@ -88,6 +81,25 @@ export interface ConcernSummary {
   escalationLevel: number;
   escalatedToOrgNodeId: string | null;
   erased: boolean;
+}
+
+/** Reports a lead sees per page unless they ask for another size (at most 200). */
+export const QUEUE_PAGE_SIZE = 50;
+
+export interface QueueOptions {
+  /** Only the reports reached through this binding's node. */
+  orgNodeId?: string;
+  includeClosed?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+export interface ConcernQueuePage {
+  items: ConcernSummary[];
+  /** All reports matching, across pages. */
+  total: number;
+  offset: number;
+  limit: number;
 }
 
 /** A report opened by a lead: the summary plus the decrypted content. */
@@ -284,7 +296,8 @@ export class ConcernReportsService {
     requestIndex: string | null,
     r: NewReport,
   ): Promise<CreatedReport> {
-    if (requestIndex && existing.requestIndex !== requestIndex) {
+    // An erased report keeps no fingerprint of its body: a replay is answered as a duplicate.
+    if (requestIndex && !existing.erasedAt && existing.requestIndex !== requestIndex) {
       throw new SafeguardingException(
         SafeguardingErrorCode.SG_IDEMPOTENCY_CONFLICT,
         'This report id was already used with a different body.',
@@ -303,11 +316,12 @@ export class ConcernReportsService {
 
   // ---------------------------------------------------------------- the lead's side
 
-  /** Reports the principal may read, urgent and overdue first. */
-  async queueFor(
-    principal: Principal,
-    options: { orgNodeId?: string; includeClosed?: boolean } = {},
-  ): Promise<ConcernSummary[]> {
+  /**
+   * One page of the reports the principal may read: open before closed, imminent danger first,
+   * then new before handled, then by deadline. Built in SQL, so a province's queue is paged by
+   * the database rather than loaded whole.
+   */
+  async queueFor(principal: Principal, options: QueueOptions = {}): Promise<ConcernQueuePage> {
     let bindings = leadBindings(principal.bindings);
     if (bindings.length === 0) {
       throw new SafeguardingException(
@@ -323,38 +337,58 @@ export class ConcernReportsService {
         });
       }
     }
-    const found = new Map<string, ConcernReportEntity>();
-    for (const b of bindings) {
-      const node = await this.orgs.getById(b.orgNodeId);
-      const qb = this.reports.createQueryBuilder('r');
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? QUEUE_PAGE_SIZE), 1), 200);
+    const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
+    const qb = this.reports.createQueryBuilder('r');
+    const scopes: string[] = [];
+    const params: Record<string, unknown> = {};
+    for (const [i, b] of bindings.entries()) {
+      const node = await this.orgs.getById(b.orgNodeId).catch(() => null);
+      if (!node) {
+        continue;
+      }
       if (SCHOOL_TYPES.includes(node.type)) {
-        qb.where('r.school_org_node_id = :id', { id: node.id });
+        scopes.push(`r.school_org_node_id = :school${i}`);
+        params[`school${i}`] = node.id;
       } else {
-        const schools = (await this.orgs.subtree(node.id, undefined, true))
-          .filter((n) => SCHOOL_TYPES.includes(n.type))
-          .map((n) => n.id);
-        if (schools.length === 0) {
-          continue;
-        }
-        const aboveOrAt = node.path.split('/').filter(Boolean);
-        qb.where('r.school_org_node_id IN (:...schools)', { schools }).andWhere(
-          'r.escalated_to_org_node_id IN (:...aboveOrAt)',
-          { aboveOrAt },
+        // Schools below the node, once escalated to the node or above it (never before).
+        scopes.push(
+          `(r.school_org_node_id IN (SELECT o.id FROM org_node o WHERE o.path LIKE :under${i}) ` +
+            `AND r.escalated_to_org_node_id IN (:...above${i}))`,
         );
-      }
-      if (!options.includeClosed) {
-        qb.andWhere('r.state <> :closed', { closed: ConcernState.CLOSED });
-      }
-      for (const row of await qb.getMany()) {
-        found.set(row.id, row);
+        params[`under${i}`] = `${node.path}%`;
+        params[`above${i}`] = node.path.split('/').filter(Boolean);
       }
     }
-    const rows = [...found.values()];
+    if (scopes.length === 0) {
+      return { items: [], total: 0, offset, limit };
+    }
+    qb.where(`(${scopes.join(' OR ')})`, params);
+    if (!options.includeClosed) {
+      qb.andWhere('r.state <> :closed', { closed: ConcernState.CLOSED });
+    }
+    const yes = this.dataSource.options.type === 'postgres' ? 'true' : '1';
+    const total = await qb.getCount();
+    const rows = await qb
+      .orderBy(`CASE WHEN r.state = 'closed' THEN 1 ELSE 0 END`, 'ASC')
+      .addOrderBy(
+        `CASE WHEN r.state = 'new' AND r.imminent_danger = ${yes} THEN 0 ELSE 1 END`,
+        'ASC',
+      )
+      .addOrderBy(`CASE WHEN r.state = 'new' THEN 0 ELSE 1 END`, 'ASC')
+      .addOrderBy('r.due_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .offset(offset)
+      .limit(limit)
+      .getMany();
     const names = await this.schoolNames(rows.map((r) => r.schoolOrgNodeId));
     const now = this.clock.now();
-    return rows
-      .map((r) => this.summary(r, names.get(r.schoolOrgNodeId) ?? '', now))
-      .sort(queueOrder);
+    return {
+      items: rows.map((r) => this.summary(r, names.get(r.schoolOrgNodeId) ?? '', now)),
+      total,
+      offset,
+      limit,
+    };
   }
 
   /** One report's queue line (no content, not an audited read). */
@@ -592,7 +626,7 @@ export class ConcernReportsService {
   }
 
   /** Fans a report's notification out to the leads of its current level (one job each). */
-  async notifyLeads(reportId: string, level: number): Promise<void> {
+  async notifyLeads(reportId: string, level: number, handedOff = false): Promise<void> {
     const report = await this.reports.findOne({ where: { id: reportId } });
     if (!report || report.escalationLevel !== level || report.state === ConcernState.CLOSED) {
       return; // escalated or closed meanwhile: that step sends its own notice
@@ -607,7 +641,7 @@ export class ConcernReportsService {
     for (const accountId of leads) {
       await this.queue.enqueue(
         JOB_NOTIFY_LEAD,
-        { reportId, level, accountId },
+        { reportId, level, accountId, handedOff },
         { dedupeKey: `sg-notify:${reportId}:${level}:${accountId}` },
       );
     }
@@ -635,10 +669,47 @@ export class ConcernReportsService {
   }
 
   /**
+   * A lead hands a report they hold up to the next level that has a safeguarding lead (the case
+   * needs the commune or province: a staff member is involved, several schools, a referral the
+   * school cannot make). The school's leads keep reading it; the new level's leads are told.
+   */
+  async handOff(principal: Principal, reportId: string, note?: string): Promise<void> {
+    const report = await this.readable(principal, reportId);
+    if (report.erasedAt || report.state === ConcernState.CLOSED) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_INVALID_TRANSITION,
+        'A closed report cannot be handed over.',
+        { reportId },
+      );
+    }
+    const text = (note ?? '').trim();
+    if (text.length > LIMITS.note) {
+      throw new SafeguardingException(SafeguardingErrorCode.SG_INVALID_REPORT, 'Note too long.', {
+        field: 'note',
+      });
+    }
+    const moved = await this.escalate(report, 'handoff', {
+      accountId: principal.accountId,
+      note: text,
+    });
+    if (!moved) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_INVALID_TRANSITION,
+        'The report changed meanwhile.',
+        { reportId },
+      );
+    }
+  }
+
+  /**
    * Hands the report to the nearest node above its current level that has a safeguarding
    * lead. Conditional on the level it was read at, so two workers never escalate twice.
    */
-  async escalate(report: ConcernReportEntity, reason: 'overdue' | 'no_lead'): Promise<boolean> {
+  async escalate(
+    report: ConcernReportEntity,
+    reason: 'overdue' | 'no_lead' | 'handoff',
+    by?: { accountId: string; note: string },
+  ): Promise<boolean> {
     const from = report.escalatedToOrgNodeId ?? report.schoolOrgNodeId;
     let node: OrgNodeEntity | null = await this.orgs.getById(from).catch(() => null);
     let target: OrgNodeEntity | null = null;
@@ -651,36 +722,42 @@ export class ConcernReportsService {
     }
     const now = this.clock.now();
     if (!target) {
-      await this.reports.update(
-        { id: report.id, escalationLevel: report.escalationLevel },
-        { escalationExhausted: true },
-      );
-      this.logger.error({
-        msg: 'concern report has no safeguarding lead to escalate to',
-        reportId: report.id,
-        fromOrgNodeId: from,
-        reason,
-      });
+      if (reason === 'handoff') {
+        throw new SafeguardingException(
+          SafeguardingErrorCode.SG_NO_HIGHER_LEAD,
+          'Nobody above this level is named safeguarding lead.',
+          { reportId: report.id },
+        );
+      }
+      await this.exhausted(report, from, reason);
       return false;
     }
     const level = report.escalationLevel + 1;
+    const handoff = reason === 'handoff';
     let moved = false;
     await this.queue.transaction(async (m) => {
-      const res = await m
+      const qb = m
         .createQueryBuilder()
         .update(ConcernReportEntity)
         .set({
           escalationLevel: level,
           escalatedToOrgNodeId: target.id,
           escalatedAt: now,
-          dueAt: triageDueAt(now, report.imminentDanger),
+          // Still waiting for acknowledgement: the new level gets a full triage time.
+          ...(report.state === ConcernState.NEW
+            ? { dueAt: triageDueAt(now, report.imminentDanger) }
+            : {}),
         })
         .where('id = :id AND escalation_level = :old', {
           id: report.id,
           old: report.escalationLevel,
-        })
-        .andWhere(new Brackets((qb) => qb.where('state = :new', { new: ConcernState.NEW })))
-        .execute();
+        });
+      if (handoff) {
+        qb.andWhere('state <> :closed', { closed: ConcernState.CLOSED });
+      } else {
+        qb.andWhere('state = :new', { new: ConcernState.NEW });
+      }
+      const res = await qb.execute();
       if (!res.affected) {
         return;
       }
@@ -688,21 +765,34 @@ export class ConcernReportsService {
       await this.audit.append(
         {
           reportId: report.id,
-          actorKind: AuditActorKind.SYSTEM,
-          action: AuditAction.ESCALATED,
+          actorKind: by ? AuditActorKind.ACCOUNT : AuditActorKind.SYSTEM,
+          actorId: by?.accountId ?? null,
+          action: handoff ? AuditAction.HANDED_OFF : AuditAction.ESCALATED,
           details: { fromOrgNodeId: from, toOrgNodeId: target.id, level, reason },
         },
         m,
       );
+      if (by?.note) {
+        await this.insertNote(m, report.id, by.accountId, by.note);
+        await this.audit.append(
+          {
+            reportId: report.id,
+            actorKind: AuditActorKind.ACCOUNT,
+            actorId: by.accountId,
+            action: AuditAction.NOTE_ADDED,
+          },
+          m,
+        );
+      }
       await this.queue.enqueue(
         JOB_NOTIFY_LEADS,
-        { reportId: report.id, level },
+        { reportId: report.id, level, handedOff: handoff },
         { manager: m, dedupeKey: `sg-notify:${report.id}:${level}` },
       );
     });
     if (moved) {
       this.logger.warn({
-        msg: 'concern report escalated',
+        msg: handoff ? 'concern report handed over' : 'concern report escalated',
         reportId: report.id,
         toOrgNodeId: target.id,
         level,
@@ -710,6 +800,43 @@ export class ConcernReportsService {
       });
     }
     return moved;
+  }
+
+  /**
+   * Nobody above has a lead. Flagged once; when nobody at all was ever reachable (no lead at the
+   * school or above), the school's admins are told to name one — a report is never left waiting
+   * unseen with only a log line to show for it.
+   */
+  private async exhausted(
+    report: ConcernReportEntity,
+    from: string,
+    reason: 'overdue' | 'no_lead',
+  ): Promise<void> {
+    let flagged = false;
+    await this.queue.transaction(async (m) => {
+      const res = await m
+        .getRepository(ConcernReportEntity)
+        .update(
+          { id: report.id, escalationLevel: report.escalationLevel, escalationExhausted: false },
+          { escalationExhausted: true },
+        );
+      flagged = Boolean(res.affected);
+      if (flagged && report.escalationLevel === 0 && reason === 'no_lead') {
+        await this.queue.enqueue(
+          JOB_NOTIFY_UNASSIGNED,
+          { reportId: report.id },
+          { manager: m, dedupeKey: `sg-unassigned:${report.id}` },
+        );
+      }
+    });
+    if (flagged) {
+      this.logger.error({
+        msg: 'concern report has no safeguarding lead to escalate to',
+        reportId: report.id,
+        fromOrgNodeId: from,
+        reason,
+      });
+    }
   }
 
   /** Erases closed reports whose retention period is over. */
@@ -742,6 +869,8 @@ export class ConcernReportsService {
           contactEncrypted: null,
           outcomeEncrypted: null,
           referenceIndex: null,
+          // A keyed hash of the body could still confirm a guess of what was written.
+          requestIndex: null,
           erasedAt: this.clock.now(),
         },
       );
@@ -765,30 +894,48 @@ export class ConcernReportsService {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The report, if the principal is one of the leads allowed to read it; else 403/404. */
+  /**
+   * The report, if the principal is one of the leads allowed to read it; else 403/404. A refusal
+   * of a signed-in account on an existing report is written to its audit trail: who tried to
+   * look is as much the auditor's business as who looked.
+   */
   async readable(principal: Principal, reportId: string): Promise<ConcernReportEntity> {
-    if (leadBindings(principal.bindings).length === 0) {
-      throw new SafeguardingException(
-        SafeguardingErrorCode.SG_NOT_A_LEAD,
-        'Only safeguarding leads can open concern reports.',
-      );
-    }
     const report = /^[0-9a-f-]{36}$/i.test(reportId)
       ? await this.reports.findOne({ where: { id: reportId } })
       : null;
+    const isLead = leadBindings(principal.bindings).length > 0;
     if (!report) {
+      if (!isLead) {
+        throw new SafeguardingException(
+          SafeguardingErrorCode.SG_NOT_A_LEAD,
+          'Only safeguarding leads can open concern reports.',
+        );
+      }
       throw new SafeguardingException(SafeguardingErrorCode.SG_REPORT_NOT_FOUND, 'No such report.');
     }
     const schoolPath = await this.orgs.pathOf(report.schoolOrgNodeId);
     const escalationPath = report.escalatedToOrgNodeId
       ? await this.orgs.pathOf(report.escalatedToOrgNodeId)
       : null;
-    if (!schoolPath || !canReadReport(principal.bindings, schoolPath, escalationPath)) {
+    if (!isLead || !schoolPath || !canReadReport(principal.bindings, schoolPath, escalationPath)) {
       this.logger.warn({
         msg: 'concern report access refused',
         reportId,
         accountId: principal.accountId,
       });
+      await this.audit.append({
+        reportId,
+        actorKind: AuditActorKind.ACCOUNT,
+        actorId: principal.accountId,
+        action: AuditAction.ACCESS_REFUSED,
+        details: { lead: isLead },
+      });
+      if (!isLead) {
+        throw new SafeguardingException(
+          SafeguardingErrorCode.SG_NOT_A_LEAD,
+          'Only safeguarding leads can open concern reports.',
+        );
+      }
       throw new CoreException(CoreErrorCode.FORBIDDEN, 'Not a lead for this report.', {
         reportId,
       });
@@ -839,24 +986,4 @@ export class ConcernReportsService {
     const nodes = await this.orgs.getMany([...new Set(ids)]);
     return new Map(nodes.map((n) => [n.id, n.name]));
   }
-}
-
-/** Open before closed; imminent danger first; then the nearest deadline. */
-export function queueOrder(a: ConcernSummary, b: ConcernSummary): number {
-  const closedA = a.state === ConcernState.CLOSED ? 1 : 0;
-  const closedB = b.state === ConcernState.CLOSED ? 1 : 0;
-  if (closedA !== closedB) {
-    return closedA - closedB;
-  }
-  const urgentA = a.imminentDanger && a.state === ConcernState.NEW ? 0 : 1;
-  const urgentB = b.imminentDanger && b.state === ConcernState.NEW ? 0 : 1;
-  if (urgentA !== urgentB) {
-    return urgentA - urgentB;
-  }
-  const newA = a.state === ConcernState.NEW ? 0 : 1;
-  const newB = b.state === ConcernState.NEW ? 0 : 1;
-  if (newA !== newB) {
-    return newA - newB;
-  }
-  return a.dueAt.getTime() - b.dueAt.getTime();
 }

@@ -31,6 +31,8 @@ export interface HelpContext {
   userId: string;
   displayName: string;
   lang: 'vi' | 'en';
+  /** The lesson the pupil came from, for the way back after sending (or after an error). */
+  moduleId?: string | null;
 }
 
 const TTL_MS = 24 * 3_600_000;
@@ -64,6 +66,7 @@ export class HelpContextSealer {
         userId: v.userId,
         displayName: v.displayName,
         lang: v.lang,
+        moduleId: v.moduleId ?? null,
       };
     } catch {
       return null;

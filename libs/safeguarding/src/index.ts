@@ -10,6 +10,7 @@
  * - {@link HelpLaunchResolver}: port the tool implements with the LTI launch (`/help?lt=`).
  * - {@link IntakeService}: `POST /api/safeguarding/v1/reports` behind an API key.
  * - {@link ConcernIndicatorsService}: counts per unit, small cells suppressed above school level.
+ * - {@link ConcernNotificationsService}: each owed e-mail at most once, whatever the queue does.
  */
 import type { SchemaDefinition } from '@lib/core';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
@@ -23,10 +24,17 @@ export * from './safeguarding.module';
 export * from './safeguarding.clock';
 export * from './concern-reports.service';
 export * from './concern-indicators.service';
+export * from './concern-notifications.service';
 export * from './audit/concern-audit.service';
 export { canonicalJson, verifyChain, chainHash, GENESIS_HASH } from './audit/audit-chain.util';
 export * from './intake/intake-keys.service';
 export * from './intake/intake.service';
+export {
+  ReportFloodLimiter,
+  HELP_FORM_LIMIT,
+  HELP_STATUS_LIMIT,
+  type FloodLimit,
+} from './report-flood.limiter';
 export { INTAKE_REPORT_SCHEMA, validateIntakeBody } from './intake/intake-schema';
 export type { IntakeReportBody, SchemaProblem } from './intake/intake-schema';
 export * from './help-context';
@@ -36,6 +44,7 @@ export * from './cli/safeguarding.commands';
 export {
   parseConcernInput,
   normaliseReferenceCode,
+  looksLikeImageData,
   type ConcernInput,
   type FieldProblem,
 } from './report-input.util';
@@ -45,6 +54,7 @@ export { formatVnDateTime, formatDuration } from './time-format.util';
 export * from './entities/concern-report.entity';
 export * from './entities/concern-audit.entity';
 export * from './entities/concern-note.entity';
+export * from './entities/concern-notification.entity';
 export * from './entities/intake-key.entity';
 export { SAFEGUARDING_ENTITIES } from './safeguarding.entities';
 

@@ -80,6 +80,12 @@ export enum AuditAction {
   STATUS_CHECKED = 'status_checked',
   ERASED = 'erased',
   DUPLICATE_SUBMISSION = 'duplicate_submission',
+  /** A signed-in account tried to open or change a report it may not (refused, 403). */
+  ACCESS_REFUSED = 'access_refused',
+  /** A lead handed the report up to the next level's leads. */
+  HANDED_OFF = 'handed_off',
+  /** Nobody is lead at the school or above: the school's admins were told (no content). */
+  ADMIN_ALERTED = 'admin_alerted',
 }
 
 /** Age bands of the curricula (module ids start with their prefix). */
@@ -88,6 +94,7 @@ export type AgeBand = 'early-primary' | 'upper-primary' | 'lower-secondary' | 'u
 export const JOB_NOTIFY_LEADS = 'safeguarding.notify-leads';
 export const JOB_NOTIFY_LEAD = 'safeguarding.notify-lead';
 export const JOB_NOTIFY_REPORTER = 'safeguarding.notify-reporter';
+export const JOB_NOTIFY_UNASSIGNED = 'safeguarding.notify-unassigned';
 export const JOB_SLA_CHECK = 'safeguarding.sla-check';
 export const JOB_RETENTION = 'safeguarding.retention';
 

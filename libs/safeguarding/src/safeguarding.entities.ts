@@ -1,4 +1,5 @@
 import { ConcernAuditEntity } from './entities/concern-audit.entity';
+import { ConcernNotificationEntity } from './entities/concern-notification.entity';
 import { ConcernNoteEntity } from './entities/concern-note.entity';
 import { ConcernReportEntity } from './entities/concern-report.entity';
 import { IntakeKeyEntity } from './entities/intake-key.entity';
@@ -8,4 +9,5 @@ export const SAFEGUARDING_ENTITIES = [
   ConcernAuditEntity,
   ConcernNoteEntity,
   IntakeKeyEntity,
+  ConcernNotificationEntity,
 ];

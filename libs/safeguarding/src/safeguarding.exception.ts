@@ -13,6 +13,7 @@ export enum SafeguardingErrorCode {
   SG_API_RATE_LIMITED = 'SG_API_RATE_LIMITED',
   SG_UNSUPPORTED_MEDIA = 'SG_UNSUPPORTED_MEDIA',
   SG_ERASED = 'SG_ERASED',
+  SG_NO_HIGHER_LEAD = 'SG_NO_HIGHER_LEAD',
 }
 
 export function safeguardingErrorStatus(code: SafeguardingErrorCode): number {
@@ -27,6 +28,7 @@ export function safeguardingErrorStatus(code: SafeguardingErrorCode): number {
       return 400;
     case SafeguardingErrorCode.SG_INVALID_TRANSITION:
     case SafeguardingErrorCode.SG_IDEMPOTENCY_CONFLICT:
+    case SafeguardingErrorCode.SG_NO_HIGHER_LEAD:
       return 409;
     case SafeguardingErrorCode.SG_ERASED:
       return 410;

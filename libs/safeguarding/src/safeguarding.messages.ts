@@ -43,6 +43,17 @@ I18n.register({
     'sg.audit.status_checked': 'Người báo cáo tra cứu tình trạng',
     'sg.audit.erased': 'Đã xoá nội dung',
     'sg.audit.duplicate_submission': 'Gửi lại lần nữa (trùng)',
+    'sg.audit.access_refused': 'Bị từ chối truy cập',
+    'sg.audit.handed_off': 'Chuyển giao lên cấp trên',
+    'sg.audit.admin_alerted': 'Báo cho quản trị trường: chưa có người phụ trách',
+    'sg.mail.unassigned.subject':
+      '[SafeNest] Có báo cáo lo ngại đang chờ: trường chưa có người phụ trách',
+    'sg.mail.unassigned.body':
+      'Có một báo cáo lo ngại về an toàn của học sinh gửi tới {school}, nhưng ở trường và các cấp trên chưa ai được giao phụ trách bảo vệ học sinh, nên chưa ai đọc được báo cáo.',
+    'sg.mail.unassigned.urgent':
+      'Người báo cáo cho biết trẻ đang gặp nguy hiểm ngay lúc này. Hãy chỉ định người phụ trách ngay.',
+    'sg.mail.unassigned.act':
+      'Hãy chỉ định ngay một người phụ trách bảo vệ học sinh cho trường (quản trị viên SafeNest làm việc này bằng lệnh role:grant với vai trò safeguarding_lead). Người đó sẽ thấy báo cáo ở đầu hàng chờ. Bạn không thể đọc báo cáo.',
     'sg.mail.lead.subject': '[SafeNest] Có báo cáo lo ngại mới',
     'sg.mail.lead.subjectUrgent': '[SafeNest] KHẨN: báo cáo lo ngại mới',
     'sg.mail.lead.body':
@@ -51,6 +62,8 @@ I18n.register({
       'Người báo cáo cho biết trẻ đang gặp nguy hiểm ngay lúc này. Hãy mở báo cáo ngay.',
     'sg.mail.lead.escalated':
       'Báo cáo này được chuyển lên cấp của bạn vì chưa được tiếp nhận đúng hạn ở cấp dưới.',
+    'sg.mail.lead.handedOff':
+      'Người phụ trách ở cấp dưới đã chuyển giao báo cáo này lên cấp của bạn để cùng xử lý.',
     'sg.mail.lead.open': 'Mở báo cáo',
     'sg.mail.lead.noContent':
       'Vì lý do bảo mật, thư này không chứa nội dung báo cáo. Đừng chuyển tiếp thư này.',
@@ -74,6 +87,8 @@ I18n.register({
     'errors.SG_IDEMPOTENCY_CONFLICT': 'Mã báo cáo này đã được dùng cho một báo cáo khác.',
     'errors.SG_API_RATE_LIMITED': 'Gửi quá nhiều báo cáo trong thời gian ngắn. Hãy thử lại sau.',
     'errors.SG_ERASED': 'Nội dung báo cáo này đã được xoá theo thời hạn lưu trữ.',
+    'errors.SG_NO_HIGHER_LEAD':
+      'Cấp trên chưa có ai được giao phụ trách bảo vệ học sinh, nên chưa thể chuyển giao báo cáo. Hãy gọi Tổng đài 111 hoặc Công an 113 nếu cần.',
   },
   en: {
     'sg.state.new': 'New',
@@ -116,6 +131,17 @@ I18n.register({
     'sg.audit.status_checked': 'Reporter checked the status',
     'sg.audit.erased': 'Content erased',
     'sg.audit.duplicate_submission': 'Submitted again (duplicate)',
+    'sg.audit.access_refused': 'Access refused',
+    'sg.audit.handed_off': 'Handed over to the next level',
+    'sg.audit.admin_alerted': 'School admins told: no safeguarding lead named',
+    'sg.mail.unassigned.subject':
+      '[SafeNest] A concern report is waiting: no safeguarding lead named',
+    'sg.mail.unassigned.body':
+      'A concern report about the safety of a pupil arrived for {school}, but nobody at the school or above it is named safeguarding lead, so nobody can read it yet.',
+    'sg.mail.unassigned.urgent':
+      'The reporter says the child is in danger right now. Name a lead at once.',
+    'sg.mail.unassigned.act':
+      'Name a safeguarding lead for the school now (a SafeNest operator does it with role:grant and the role safeguarding_lead). They will find the report at the top of their queue. You cannot read the report yourself.',
     'sg.mail.lead.subject': '[SafeNest] New concern report',
     'sg.mail.lead.subjectUrgent': '[SafeNest] URGENT: new concern report',
     'sg.mail.lead.body':
@@ -123,6 +149,8 @@ I18n.register({
     'sg.mail.lead.urgent': 'The reporter says the child is in danger right now. Open it at once.',
     'sg.mail.lead.escalated':
       'This report has come up to your level because it was not acknowledged in time below.',
+    'sg.mail.lead.handedOff':
+      'The safeguarding lead below has handed this report over to your level to handle it together.',
     'sg.mail.lead.open': 'Open the report',
     'sg.mail.lead.noContent':
       'For safety this e-mail does not contain the report. Do not forward it.',
@@ -145,5 +173,7 @@ I18n.register({
     'errors.SG_IDEMPOTENCY_CONFLICT': 'This report id was already used for a different report.',
     'errors.SG_API_RATE_LIMITED': 'Too many reports in a short time. Try again later.',
     'errors.SG_ERASED': 'The content of this report was erased at the end of its retention period.',
+    'errors.SG_NO_HIGHER_LEAD':
+      'Nobody above this level is named safeguarding lead, so the report cannot be handed over yet. Call 111 or the police on 113 if needed.',
   },
 });

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConcernAuditService } from './audit/concern-audit.service';
 import { SAFEGUARDING_COMMANDS } from './cli/safeguarding.commands';
 import { ConcernIndicatorsService } from './concern-indicators.service';
+import { ConcernNotificationsService } from './concern-notifications.service';
 import { ConcernReportsService } from './concern-reports.service';
 import { SAFEGUARDING_ENTITIES } from './safeguarding.entities';
 import { HelpContextSealer } from './help-context';
@@ -12,6 +13,7 @@ import { SAFEGUARDING_JOBS } from './jobs/safeguarding.jobs';
 import { SafeguardingClock } from './safeguarding.clock';
 import { SafeguardingResolver } from './safeguarding.resolver';
 import { SchoolDirectory } from './school-directory.service';
+import { ReportFloodLimiter } from './report-flood.limiter';
 
 /**
  * Concern reports, triage, escalation, audit trail, intake API keys. Pages live in the tool
@@ -24,10 +26,12 @@ import { SchoolDirectory } from './school-directory.service';
     ConcernAuditService,
     ConcernReportsService,
     ConcernIndicatorsService,
+    ConcernNotificationsService,
     IntakeKeysService,
     IntakeService,
     HelpContextSealer,
     SchoolDirectory,
+    ReportFloodLimiter,
     SafeguardingResolver,
     ...SAFEGUARDING_JOBS,
     ...SAFEGUARDING_COMMANDS,
@@ -37,10 +41,12 @@ import { SchoolDirectory } from './school-directory.service';
     ConcernAuditService,
     ConcernReportsService,
     ConcernIndicatorsService,
+    ConcernNotificationsService,
     IntakeKeysService,
     IntakeService,
     HelpContextSealer,
     SchoolDirectory,
+    ReportFloodLimiter,
   ],
 })
 export class SafeguardingModule {}

@@ -1,12 +1,13 @@
 import { CurrentPrincipal, Principal, SessionGuard } from '@lib/core';
 import { UseGuards } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConcernIndicatorsService } from './concern-indicators.service';
-import { ConcernReportsService } from './concern-reports.service';
+import { ConcernReportsService, QUEUE_PAGE_SIZE } from './concern-reports.service';
 import { ConcernTransitionInput } from './dto/concern-transition.input';
 import {
   ConcernAuditEntryModel,
   ConcernIndicatorsModel,
+  ConcernQueuePageModel,
   ConcernReportModel,
   ConcernSummaryModel,
 } from './models/concern.model';
@@ -21,17 +22,37 @@ export class SafeguardingResolver {
   ) {}
 
   @Query(() => [ConcernSummaryModel], {
-    description: 'Reports the signed-in lead may handle: imminent danger first, then by deadline.',
+    description:
+      'One page of the reports the signed-in lead may handle: imminent danger first, then by deadline.',
   })
   async concernQueue(
     @CurrentPrincipal() principal: Principal,
     @Args('orgNodeId', { type: () => ID, nullable: true }) orgNodeId?: string,
     @Args('includeClosed', { nullable: true, defaultValue: false }) includeClosed?: boolean,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: QUEUE_PAGE_SIZE })
+    first?: number,
+    @Args('offset', { type: () => Int, nullable: true, defaultValue: 0 }) offset?: number,
   ): Promise<ConcernSummaryModel[]> {
+    return (await this.concernQueuePage(principal, orgNodeId, includeClosed, first, offset)).items;
+  }
+
+  @Query(() => ConcernQueuePageModel, {
+    description: 'The same queue with the total, for paging (first: 1–200, default 50).',
+  })
+  async concernQueuePage(
+    @CurrentPrincipal() principal: Principal,
+    @Args('orgNodeId', { type: () => ID, nullable: true }) orgNodeId?: string,
+    @Args('includeClosed', { nullable: true, defaultValue: false }) includeClosed?: boolean,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: QUEUE_PAGE_SIZE })
+    first?: number,
+    @Args('offset', { type: () => Int, nullable: true, defaultValue: 0 }) offset?: number,
+  ): Promise<ConcernQueuePageModel> {
     return (await this.reports.queueFor(principal, {
       orgNodeId,
       includeClosed,
-    })) as ConcernSummaryModel[];
+      limit: first,
+      offset,
+    })) as ConcernQueuePageModel;
   }
 
   @Query(() => ConcernReportModel, { description: 'Opens a report (recorded in its audit trail).' })
@@ -81,6 +102,18 @@ export class SafeguardingResolver {
   ): Promise<boolean> {
     await this.reports.addNote(principal, id, body);
     return true;
+  }
+
+  @Mutation(() => ConcernSummaryModel, {
+    description: "Hands the report up to the next level's safeguarding leads (they are told).",
+  })
+  async handOffConcern(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('note', { nullable: true }) note?: string,
+  ): Promise<ConcernSummaryModel> {
+    await this.reports.handOff(principal, id, note);
+    return (await this.reports.summaryFor(principal, id)) as ConcernSummaryModel;
   }
 
   @Mutation(() => Boolean, { description: 'Erases a closed report now (on request).' })

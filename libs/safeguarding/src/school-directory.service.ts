@@ -43,7 +43,24 @@ export class SchoolDirectory {
     if (!c || c.length > 64) {
       return null;
     }
-    return (await this.entries()).find((e) => e.code.toLowerCase() === c.toLowerCase()) ?? null;
+    const cached = (await this.entries()).find((e) => e.code.toLowerCase() === c.toLowerCase());
+    if (cached) {
+      return cached;
+    }
+    // A school opened since the list was cached must still be reachable by its code.
+    const repo = this.dataSource.getRepository(OrgNodeEntity);
+    const node = await repo.findOne({
+      where: { code: c, type: In([OrgType.SCHOOL, OrgType.FACILITY]), closedOn: IsNull() },
+      select: ['id', 'code', 'name', 'parentId'],
+    });
+    if (!node) {
+      return null;
+    }
+    const parent = node.parentId
+      ? await repo.findOne({ where: { id: node.parentId }, select: ['id', 'name'] })
+      : null;
+    this.cache = undefined;
+    return { id: node.id, code: node.code, name: node.name, parentName: parent?.name ?? '' };
   }
 
   async search(query: string, limit = 20): Promise<SchoolChoice[]> {

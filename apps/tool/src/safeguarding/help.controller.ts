@@ -1,4 +1,6 @@
 import {
+  CoreErrorCode,
+  CoreException,
   CsrfGuard,
   CsrfService,
   findAppRoot,
@@ -24,6 +26,9 @@ import {
   toneOfBand,
   formatVnDateTime,
   FieldProblem,
+  HELP_FORM_LIMIT,
+  looksLikeImageData,
+  ReportFloodLimiter,
 } from '@lib/safeguarding';
 import {
   Body,
@@ -75,6 +80,7 @@ export class HelpController {
     private readonly sealer: HelpContextSealer,
     private readonly schools: SchoolDirectory,
     private readonly csrf: CsrfService,
+    private readonly flood: ReportFloodLimiter,
   ) {}
 
   @Get()
@@ -91,15 +97,52 @@ export class HelpController {
     this.renderForm(req, res, lang, target, {}, [], 200);
   }
 
+  /**
+   * Sends a report. Nothing a reporter typed is ever thrown away: an expired form (CSRF) or the
+   * flood limit gives the same form back, filled in, with what to do — a child who took long to
+   * write, or a class sharing one address, must not have to start again.
+   */
   @Post()
-  @UseGuards(NoUploadGuard, CsrfGuard)
-  @RateLimit({ name: 'sg-help', points: 20, durationSeconds: 600 })
+  @UseGuards(NoUploadGuard)
   async submit(@Req() req: Request, @Res() res: Response, @Body() body: Form): Promise<void> {
     const ctx = this.sealer.open(body.ctx);
     const target = ctx
       ? await this.targetFromContext(ctx, body.ctx as string, body.lt)
       : await this.targetFromSchoolId(body.school);
     const lang = this.langFor(req, ctx);
+    const wantsHtml = (req.headers.accept ?? '').includes('text/html');
+    // A pupil is counted by their pseudonymous id, not by the school's shared address.
+    const wait = await this.flood.consume(
+      HELP_FORM_LIMIT,
+      ctx ? `pupil:${ctx.userId}` : `ip:${req.ip ?? 'unknown'}`,
+    );
+    if (wait !== null) {
+      res.setHeader('Retry-After', String(wait));
+      if (!target || !wantsHtml) {
+        throw new CoreException(
+          CoreErrorCode.RATE_LIMITED,
+          'Too many requests; try again shortly.',
+          {
+            retryAfterSeconds: wait,
+          },
+        );
+      }
+      const minutes = Math.max(1, Math.ceil(wait / 60));
+      return this.renderForm(req, res, lang, target, keptValues(body), [], 429, {
+        notice: I18n.t(lang, 'sgp.notice.flood', { minutes }),
+      });
+    }
+    if (!this.csrf.verify(req)) {
+      if (!target || !wantsHtml) {
+        throw new CoreException(
+          CoreErrorCode.CSRF_FAILED,
+          'Form expired or forged (CSRF check failed).',
+        );
+      }
+      return this.renderForm(req, res, lang, target, keptValues(body), [], 403, {
+        notice: I18n.t(lang, 'sgp.notice.expired'),
+      });
+    }
     if (!target) {
       return this.chooseSchool(req, res, lang, {});
     }
@@ -193,12 +236,9 @@ export class HelpController {
           userId: launch.userId,
           displayName: launch.displayName,
           lang: launch.locale,
+          moduleId: launch.moduleId,
         };
-        const target = await this.targetFromContext(ctx, this.sealer.seal(ctx), q.lt);
-        if (target && launch.moduleId) {
-          target.backHref = `/play/${encodeURIComponent(launch.moduleId)}?lt=${encodeURIComponent(q.lt)}`;
-        }
-        return target;
+        return this.targetFromContext(ctx, this.sealer.seal(ctx), q.lt);
       }
     }
     return this.targetFromSchoolId(q.school);
@@ -213,12 +253,18 @@ export class HelpController {
     if (!school) {
       return null;
     }
+    const token = typeof lt === 'string' && lt.length < 300 ? lt : undefined;
     return {
       school: { id: school.id, name: school.name },
       sealed,
       ctx,
       band: ctx.band,
-      lt: typeof lt === 'string' && lt.length < 300 ? lt : undefined,
+      lt: token,
+      // Back to the lesson: from the form, after an error, and after sending.
+      backHref:
+        token && ctx.moduleId
+          ? `/play/${encodeURIComponent(ctx.moduleId)}?lt=${encodeURIComponent(token)}`
+          : undefined,
     };
   }
 
@@ -274,6 +320,7 @@ export class HelpController {
     values: Form,
     problems: FieldProblem[],
     status: number,
+    extra: { notice?: string } = {},
   ): void {
     const tone = toneOfBand(target.band);
     res
@@ -299,6 +346,7 @@ export class HelpController {
               : randomUUID(),
           changeSchool: target.ctx ? null : `/help?lang=${lang}`,
           limits: LIMITS,
+          notice: extra.notice,
         }),
       );
   }
@@ -328,4 +376,16 @@ export class HelpController {
     }
     return ctx?.lang ?? negotiateLang(req);
   }
+}
+
+/** What the reporter typed, to put back into the form (never pasted picture data). */
+function keptValues(body: Form): Form {
+  const kept: Form = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_csrf' || k === 'ctx' || typeof v !== 'string') {
+      continue;
+    }
+    kept[k] = looksLikeImageData(v) ? '' : v.slice(0, 5000);
+  }
+  return kept;
 }

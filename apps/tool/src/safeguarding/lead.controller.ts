@@ -20,6 +20,7 @@ import {
   ContactMethod,
   formatVnDateTime,
   minutesUntil,
+  QUEUE_PAGE_SIZE,
   ReferralTarget,
   SafeguardingClock,
   STATE_ORDER,
@@ -56,6 +57,7 @@ export class LeadController {
     @Req() req: Request,
     @Res() res: Response,
     @Query('closed') closed?: string,
+    @Query('page') pageParam?: string,
   ): Promise<void> {
     const principal = await this.principal(req, res);
     if (!principal) {
@@ -63,12 +65,31 @@ export class LeadController {
     }
     const lang = negotiateLang(req);
     const includeClosed = closed === '1';
-    const rows = await this.reports.queueFor(principal, { includeClosed });
+    const wanted = /^\d{1,6}$/.test(pageParam ?? '') ? Number(pageParam) : 1;
+    const page = Math.max(wanted, 1);
+    const result = await this.reports.queueFor(principal, {
+      includeClosed,
+      offset: (page - 1) * QUEUE_PAGE_SIZE,
+      limit: QUEUE_PAGE_SIZE,
+    });
+    const pages = Math.max(1, Math.ceil(result.total / QUEUE_PAGE_SIZE));
+    const href = (p: number): string =>
+      `/safeguarding?${includeClosed ? 'closed=1&' : ''}page=${p}&lang=${lang}`;
     const now = this.clock.now();
     res.type('html').send(
       this.views.page('queue', this.meta(lang, 'sgp.queue.title', req), {
         includeClosed,
-        rows: rows.map((r) => this.row(lang, r, now)),
+        rows: result.items.map((r) => this.row(lang, r, now)),
+        total: result.total,
+        pager:
+          pages > 1
+            ? {
+                label: I18n.t(lang, 'sgp.queue.page', { page, pages, total: result.total }),
+                prev: page > 1 ? href(Math.min(page - 1, pages)) : null,
+                next: page < pages ? href(page + 1) : null,
+              }
+            : null,
+        beyond: result.items.length === 0 && result.total > 0 ? href(pages) : null,
         roots: principal.bindings.filter((b) => b.role === Role.SAFEGUARDING_LEAD),
       }),
     );
@@ -111,6 +132,7 @@ export class LeadController {
               start: can(ConcernState.IN_PROGRESS),
               refer: can(ConcernState.REFERRED),
               close: can(ConcernState.CLOSED),
+              handOff: view.state !== ConcernState.CLOSED,
               erase: view.state === ConcernState.CLOSED,
             },
         referrals: Object.values(ReferralTarget).map((v) => ({
@@ -175,6 +197,22 @@ export class LeadController {
     }
     await this.reports.addNote(principal, id, String(body.note ?? ''));
     res.redirect(303, `/safeguarding/reports/${id}?lang=${negotiateLang(req)}#notes`);
+  }
+
+  @Post('reports/:id/hand-off')
+  @UseGuards(NoUploadGuard, CsrfGuard)
+  async handOff(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Body() body: { note?: string },
+  ): Promise<void> {
+    const principal = await this.principal(req, res);
+    if (!principal) {
+      return;
+    }
+    await this.reports.handOff(principal, id, typeof body.note === 'string' ? body.note : '');
+    res.redirect(303, `/safeguarding/reports/${id}?lang=${negotiateLang(req)}`);
   }
 
   @Post('reports/:id/erase')

@@ -200,6 +200,21 @@ I18n.register({
     'sgp.queue.intro':
       'Báo cáo khẩn (trẻ đang gặp nguy hiểm) ở trên cùng. Báo cáo mới phải được tiếp nhận trước hạn; quá hạn sẽ tự động chuyển lên cấp trên.',
     'sgp.queue.empty': 'Không có báo cáo nào đang chờ.',
+    'sgp.notice.expired':
+      'Biểu mẫu đã hết hạn nên báo cáo CHƯA được gửi. Những gì bạn viết vẫn còn ở dưới: hãy kiểm tra rồi bấm Gửi lại.',
+    'sgp.notice.flood':
+      'Có quá nhiều báo cáo được gửi từ đây trong thời gian ngắn nên báo cáo CHƯA được gửi. Những gì bạn viết vẫn còn ở dưới: hãy đợi {minutes} phút rồi bấm Gửi lại. Nếu có người đang gặp nguy hiểm, hãy gọi 113 hoặc 111 ngay.',
+    'sgp.queue.emptyAll': 'Chưa có báo cáo nào.',
+    'sgp.queue.page': 'Trang {page}/{pages} ({total} báo cáo)',
+    'sgp.queue.pages': 'Các trang của hàng chờ',
+    'sgp.queue.prev': 'Trang trước',
+    'sgp.queue.next': 'Trang sau',
+    'sgp.queue.beyond': 'Trang này không có báo cáo nào.',
+    'sgp.queue.lastPage': 'Về trang cuối',
+    'sgp.report.handOffTitle': 'Chuyển giao lên cấp trên',
+    'sgp.report.handOffHint':
+      'Khi vụ việc cần cấp xã/tỉnh xử lý (ví dụ liên quan tới cán bộ, giáo viên của trường, hoặc nhiều trường): người phụ trách cấp trên sẽ được báo và đọc được báo cáo. Bạn vẫn đọc được.',
+    'sgp.report.handOff': 'Chuyển giao lên cấp trên',
     'sgp.queue.showClosed': 'Hiện cả báo cáo đã đóng',
     'sgp.queue.hideClosed': 'Ẩn báo cáo đã đóng',
     'sgp.queue.received': 'Nhận lúc',
@@ -473,6 +488,21 @@ I18n.register({
     'sgp.queue.intro':
       'Urgent reports (a child in danger) come first. New reports must be acknowledged before their deadline; overdue ones go up to the next level automatically.',
     'sgp.queue.empty': 'No reports waiting.',
+    'sgp.notice.expired':
+      'The form had expired, so the report has NOT been sent yet. What you wrote is still below: check it and press Send again.',
+    'sgp.notice.flood':
+      'Too many reports were sent from here in a short time, so this one has NOT been sent yet. What you wrote is still below: wait {minutes} minutes, then press Send again. If someone is in danger now, call 113 or 111.',
+    'sgp.queue.emptyAll': 'No reports yet.',
+    'sgp.queue.page': 'Page {page} of {pages} ({total} reports)',
+    'sgp.queue.pages': 'Pages of the queue',
+    'sgp.queue.prev': 'Previous page',
+    'sgp.queue.next': 'Next page',
+    'sgp.queue.beyond': 'There are no reports on this page.',
+    'sgp.queue.lastPage': 'Go to the last page',
+    'sgp.report.handOffTitle': 'Hand over to the next level',
+    'sgp.report.handOffHint':
+      "When the case needs the commune or province (for example it involves a member of the school's staff, or several schools): their safeguarding leads are told and can read it. You still can.",
+    'sgp.report.handOff': 'Hand over to the next level',
     'sgp.queue.showClosed': 'Show closed reports too',
     'sgp.queue.hideClosed': 'Hide closed reports',
     'sgp.queue.received': 'Received',

@@ -1,23 +1,19 @@
-import { AppConfig, InjectConfig } from '@lib/core';
 import { OrgsService } from '@lib/orgs';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
-import {
-  RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { Injectable } from '@nestjs/common';
 import { canonicalJson } from '../audit/audit-chain.util';
 import { ConcernReportsService } from '../concern-reports.service';
+import {
+  INTAKE_LIMIT,
+  INTAKE_REPORTS_PER_MINUTE,
+  ReportFloodLimiter,
+} from '../report-flood.limiter';
 import { isHttpUrl, looksLikeImageData } from '../report-input.util';
 import { ConcernSource, ContactMethod, ReporterRelation } from '../safeguarding.constants';
 import { SafeguardingErrorCode, SafeguardingException } from '../safeguarding.exception';
 import { IntakeKeysService } from './intake-keys.service';
 import { IntakeReportBody, SchemaProblem, validateIntakeBody } from './intake-schema';
 
-/** Reports one service may file per minute (per key, shared by every instance via Redis). */
-export const INTAKE_REPORTS_PER_MINUTE = 60;
+export { INTAKE_REPORTS_PER_MINUTE };
 
 export interface IntakeResult {
   status: 201 | 200;
@@ -26,51 +22,23 @@ export interface IntakeResult {
 
 /** The intake API: authenticate the key, limit it, validate, check scope, file the report. */
 @Injectable()
-export class IntakeService implements OnModuleDestroy {
-  private readonly limiter: RateLimiterAbstract;
-  private readonly redis?: Redis;
-
+export class IntakeService {
   constructor(
     private readonly keys: IntakeKeysService,
     private readonly reports: ConcernReportsService,
     private readonly orgs: OrgsService,
-    @InjectConfig() config: AppConfig,
-  ) {
-    const memory = new RateLimiterMemory({
-      points: INTAKE_REPORTS_PER_MINUTE,
-      duration: 60,
-      keyPrefix: 'sg-intake',
-    });
-    if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-      });
-      this.redis.on('error', () => undefined);
-      this.limiter = new RateLimiterRedis({
-        storeClient: this.redis,
-        points: INTAKE_REPORTS_PER_MINUTE,
-        duration: 60,
-        keyPrefix: `${config.queuePrefix}:rl:sg-intake`,
-        insuranceLimiter: memory,
-      });
-    } else {
-      this.limiter = memory;
-    }
-  }
+    private readonly flood: ReportFloodLimiter,
+  ) {}
 
   async file(authorization: string | undefined, body: unknown): Promise<IntakeResult> {
     const key = await this.keys.authenticate(authorization);
-    try {
-      await this.limiter.consume(key.id);
-    } catch (rej) {
-      if (rej instanceof RateLimiterRes) {
-        throw new SafeguardingException(
-          SafeguardingErrorCode.SG_API_RATE_LIMITED,
-          `At most ${INTAKE_REPORTS_PER_MINUTE} reports per minute per key.`,
-          { retryAfterSeconds: Math.ceil(rej.msBeforeNext / 1000) },
-        );
-      }
+    const wait = await this.flood.consume(INTAKE_LIMIT, key.id);
+    if (wait !== null) {
+      throw new SafeguardingException(
+        SafeguardingErrorCode.SG_API_RATE_LIMITED,
+        `At most ${INTAKE_REPORTS_PER_MINUTE} reports per minute per key.`,
+        { retryAfterSeconds: wait },
+      );
     }
     const problems = validateIntakeBody(body);
     const b = body as IntakeReportBody;
@@ -125,10 +93,6 @@ export class IntakeService implements OnModuleDestroy {
         receivedAt: created.report.receivedAt.toISOString(),
       },
     };
-  }
-
-  onModuleDestroy(): void {
-    this.redis?.disconnect();
   }
 }
 

@@ -60,6 +60,21 @@ export class ConcernSummaryModel {
   erased!: boolean;
 }
 
+@ObjectType('ConcernQueuePage', { description: 'One page of the queue and the total.' })
+export class ConcernQueuePageModel {
+  @Field(() => [ConcernSummaryModel])
+  items!: ConcernSummaryModel[];
+
+  @Field(() => Int, { description: 'Reports matching, across all pages.' })
+  total!: number;
+
+  @Field(() => Int)
+  offset!: number;
+
+  @Field(() => Int)
+  limit!: number;
+}
+
 @ObjectType('ConcernDetails', { description: 'What the reporter told (decrypted for a lead).' })
 export class ConcernDetailsModel {
   @Field()
