@@ -306,7 +306,11 @@ describe('Teacher view: a class from the sandbox LMS', () => {
       expect(res.status).toBe(200);
       return decodeHtml(res.text);
     };
-    const progress = await text('/teach/class');
+    // With workers (Bull) the roster arrives from the LMS a moment after the launch.
+    const progress = await eventually(async () => {
+      const html = await text('/teach/class');
+      return html.includes('0/2 học sinh đã bắt đầu') ? html : null;
+    }, 20_000);
     expect(progress).toContain('0/2 học sinh đã bắt đầu · 0 đã nộp · 0 đạt');
     for (const s of fresh.students) {
       expect(progress).toMatch(
