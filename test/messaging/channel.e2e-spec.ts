@@ -3,6 +3,7 @@ import { LaunchService } from '@lib/lti';
 import {
   ComposeService,
   DigestService,
+  InvitesService,
   LmsAdapter,
   MESSAGING_JOBS,
   MessageDeliveryService,
@@ -13,6 +14,7 @@ import {
   SchoolSettingsService,
 } from '@lib/messaging';
 import { INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Like } from 'typeorm';
 import { createAccount, createTenant, signIn, Tenant } from '../support/fixtures';
 import { TestBrowser } from '../support/lti-fixtures';
@@ -201,6 +203,77 @@ describe(`Parent channel (${usesRedis() ? 'PostgreSQL/Bull + worker' : 'inline q
     expect(replied.status).toBe(303);
     const teacherThread = await tool.http.get(threadPath).set('Accept', 'text/html').expect(200);
     expect(teacherThread.text).toContain('tối nay em sẽ nhắc cháu');
+  });
+
+  it('one parent, two children in two schools: the second code adds the child, each school reaches them', async () => {
+    const schoolA = await createTenant(tool);
+    const schoolB = await createTenant(tool);
+    const invites = tool.get<InvitesService>(InvitesService);
+    const slip = async (tenant: Tenant, name: string) =>
+      (
+        await invites.slips(
+          { classId: randomUUID(), schoolOrgNodeId: tenant.school.id },
+          [{ studentId: randomUUID(), displayName: name }],
+          'test',
+        )
+      )[0];
+    const first = await slip(schoolA, 'An');
+    const second = await slip(schoolB, 'Bình');
+    const email = uniqueEmail('two-schools');
+    const browser = new TestBrowser(tool.url);
+    const joinA = await browser.get(`/parents/join?code=${first.code}`);
+    expect(
+      (
+        await browser.post('/parents/join', {
+          _csrf: csrfOf(joinA.text),
+          code: first.code,
+          relation: 'father',
+          email,
+          channel: 'email',
+          language: 'vi',
+          consent_messages: 'yes',
+        })
+      ).status,
+    ).toBe(303);
+    const link = magicLinkIn(await eventually(async () => sink.to(email)[0]));
+    const confirm = await browser.get(link.replace(tool.config.publicUrl, ''));
+    await browser.post('/parents/magic', {
+      _csrf: csrfOf(confirm.text),
+      token: new URL(link).searchParams.get('token')!,
+    });
+    // Signed in, the second child's code is all it takes (no contact typed again).
+    const joinB = await browser.get(`/parents/join?code=${second.code}`);
+    const added = await browser.post('/parents/join', {
+      _csrf: csrfOf(joinB.text),
+      code: second.code,
+      relation: 'father',
+      language: 'vi',
+      consent_messages: 'yes',
+    });
+    expect(added.status).toBe(303);
+    expect(added.location).toBe('/parents/inbox?joined=1');
+
+    await announce(schoolA, 'Trường A: họp phụ huynh');
+    await announce(schoolB, 'Trường B: ngày hội đọc sách');
+    await eventually(async () => sink.to(email).length === 3); // the sign-in link and both
+    expect(
+      sink
+        .to(email)
+        .slice(1)
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['Trường A: họp phụ huynh', 'Trường B: ngày hội đọc sách']);
+    const data = JSON.parse((await browser.get('/parents/settings/data.json')).text) as {
+      children: { studentId: string; school: string }[];
+      consents: { studentId: string; purpose: string }[];
+    };
+    expect(data.children.map((c) => c.studentId).sort()).toEqual(
+      [first.studentId, second.studentId].sort(),
+    );
+    expect(data.children.map((c) => c.school).sort()).toEqual(
+      [schoolA.school.name, schoolB.school.name].sort(),
+    );
+    expect(data.consents.filter((c) => c.purpose === 'messages')).toHaveLength(2);
   });
 
   it('digest mode holds messages and sends one digest a day', async () => {
