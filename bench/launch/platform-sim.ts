@@ -1,7 +1,9 @@
 /*
  * A minimal LTI 1.3 platform for the launch benchmark: JWKS and an OIDC auth endpoint that
  * answers with the auto-submitting form carrying a signed id_token (Moodle 4.5 claims). Both
- * SafeNest and stock ltijs are launched through this same simulator.
+ * SafeNest and stock ltijs are launched through this same simulator. run.ts starts it as its own
+ * process (`node -r @swc-node/register bench/launch/platform-sim.ts <moduleId>` prints one JSON
+ * line with issuer, client and deployment), so its RSA signing never stalls the load generator.
  */
 import { createPublicKey, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
 import { createServer, Server } from 'node:http';
@@ -95,4 +97,18 @@ export async function startSimulator(moduleId: string): Promise<Simulator> {
     server,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+if (require.main === module) {
+  startSimulator(process.argv[2] ?? 'module')
+    .then((sim) => {
+      process.stdout.write(
+        `${JSON.stringify({ issuer: sim.issuer, clientId: sim.clientId, deploymentId: sim.deploymentId })}\n`,
+      );
+      process.once('SIGTERM', () => void sim.close().then(() => process.exit(0)));
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`simulator failed: ${String(err)}\n`);
+      process.exit(1);
+    });
 }

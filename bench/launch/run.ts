@@ -7,10 +7,42 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { startSimulator, Simulator } from './platform-sim';
+
+/** The platform simulator, running in its own process. */
+interface Simulator {
+  issuer: string;
+  clientId: string;
+  deploymentId: string;
+  pid: number | undefined;
+  close(): Promise<void>;
+}
+
+let simPid: number | undefined;
+
+async function spawnSimulator(moduleId: string): Promise<Simulator> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', 'bench/launch/platform-sim.ts', moduleId],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const info = await new Promise<{ issuer: string; clientId: string; deploymentId: string }>(
+    (resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        if (buf.includes('\n')) {
+          resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))) as never);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+    },
+  );
+  return { ...info, pid: child.pid, close: () => stop(child) };
+}
 
 const root = path.resolve(__dirname, '../..');
 const args = process.argv.slice(2);
@@ -23,6 +55,13 @@ const CONCURRENCY = Number(flag('concurrency', '20'));
 const WARMUP_SECONDS = 3;
 const DBS = flag('db', 'both');
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** `--only safenest|stock`: measure one side (profiling); the ratio needs both. */
+const ONLY = flag('only', '');
+/** `--cpu-prof <dir>`: write a V8 CPU profile of the SafeNest tool process there. */
+const CPU_PROF = flag('cpu-prof', '');
+/** `--breakdown`: also print the tool's CPU time per step (login, launch, first page). */
+const BREAKDOWN = args.includes('--breakdown');
+const stepCpu = new Map<string, number>();
 
 interface Result {
   target: string;
@@ -32,13 +71,64 @@ interface Result {
   perSecond: number;
   p50: number;
   p95: number;
+  /** CPU time (user + system) the tool's process spent per completed launch, in ms. */
+  cpuMsPerLaunch: number;
   firstError?: string;
+}
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], fields[12] = utime, stime in clock ticks (USER_HZ = 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 type Launch = (user: string) => Promise<void>;
 
-function cookiesOf(res: Response, jar: Map<string, string>): void {
-  for (const c of res.headers.getSetCookie()) {
+/** A lean HTTP client (keep-alive, no WHATWG fetch overhead): the load generator's CPU is shared. */
+interface Reply {
+  status: number;
+  location: string | null;
+  cookies: string[];
+  text: string;
+}
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location ?? null,
+            cookies: res.headers['set-cookie'] ?? [],
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.end(init.body);
+  });
+}
+
+function cookiesOf(res: Reply, jar: Map<string, string>): void {
+  for (const c of res.cookies) {
     const [pair] = c.split(';');
     const i = pair.indexOf('=');
     jar.set(pair.slice(0, i), pair.slice(i + 1));
@@ -47,11 +137,9 @@ function cookiesOf(res: Response, jar: Map<string, string>): void {
 const cookieHeader = (jar: Map<string, string>): string =>
   [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
-async function expectStatus(res: Response, statuses: number[], step: string): Promise<void> {
+function expectStatus(res: Reply, statuses: number[], step: string): void {
   if (!statuses.includes(res.status)) {
-    throw new Error(
-      `${step}: HTTP ${res.status} ${(await res.text()).slice(0, 200).replace(/\s+/g, ' ')}`,
-    );
+    throw new Error(`${step}: HTTP ${res.status} ${res.text.slice(0, 200).replace(/\s+/g, ' ')}`);
   }
 }
 
@@ -59,9 +147,9 @@ async function expectStatus(res: Response, statuses: number[], step: string): Pr
 async function authorize(
   location: string,
 ): Promise<{ action: string; idToken: string; state: string }> {
-  const res = await fetch(location);
-  await expectStatus(res, [200], 'platform auth');
-  const html = await res.text();
+  const res = await request(location);
+  expectStatus(res, [200], 'platform auth');
+  const html = res.text;
   const field = (name: string): string =>
     new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
   return {
@@ -77,7 +165,18 @@ function launchFlow(
   target: string,
   sim: Simulator,
   firstPageText: string,
+  pid?: number,
 ): Launch {
+  /** With `--breakdown` (run at 1 in flight): the tool's CPU time per step, summed. */
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    if (!BREAKDOWN) {
+      return work();
+    }
+    const before = cpuMsOf(pid);
+    const result = await work();
+    stepCpu.set(name, (stepCpu.get(name) ?? 0) + cpuMsOf(pid) - before);
+    return result;
+  };
   return async (user) => {
     const jar = new Map<string, string>();
     const q = new URLSearchParams({
@@ -87,30 +186,41 @@ function launchFlow(
       client_id: sim.clientId,
       lti_deployment_id: sim.deploymentId,
     });
-    const login = await fetch(`${base}${loginPath}?${q.toString()}`, { redirect: 'manual' });
-    await expectStatus(login, [302, 303], 'login');
+    const login = await step('login', () => request(`${base}${loginPath}?${q.toString()}`));
+    expectStatus(login, [302, 303], 'login');
     cookiesOf(login, jar);
-    const form = await authorize(login.headers.get('location')!);
-    const launch = await fetch(form.action, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieHeader(jar) },
-      body: new URLSearchParams({ id_token: form.idToken, state: form.state }).toString(),
-    });
-    await expectStatus(launch, [302, 303], 'launch');
+    const form = await authorize(new URL(login.location!, base).toString());
+    const launch = await step('launch', () =>
+      request(form.action, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Cookie: cookieHeader(jar),
+        },
+        body: new URLSearchParams({ id_token: form.idToken, state: form.state }).toString(),
+      }),
+    );
+    expectStatus(launch, [302, 303], 'launch');
     cookiesOf(launch, jar);
-    const page = await fetch(new URL(launch.headers.get('location')!, base), {
-      headers: { Cookie: cookieHeader(jar), Accept: 'text/html' },
-    });
-    await expectStatus(page, [200], 'first page');
-    const text = await page.text();
+    const page = await step('first page', () =>
+      request(new URL(launch.location!, base).toString(), {
+        headers: { Cookie: cookieHeader(jar), Accept: 'text/html' },
+      }),
+    );
+    expectStatus(page, [200], 'first page');
+    const text = page.text;
     if (!text.includes(firstPageText)) {
       throw new Error('first page: unexpected content');
     }
   };
 }
 
-async function measure(target: string, database: string, launch: Launch): Promise<Result> {
+async function measure(
+  target: string,
+  database: string,
+  launch: Launch,
+  pid: number | undefined,
+): Promise<Result> {
   let counter = 0;
   const user = (): string => `u${counter++ % 500}`;
   const latencies: number[] = [];
@@ -139,8 +249,25 @@ async function measure(target: string, database: string, launch: Launch): Promis
   };
   await runFor(WARMUP_SECONDS * 1000, false);
   const started = Date.now();
+  const cpuBefore = cpuMsOf(pid);
+  const selfBefore = process.cpuUsage();
+  const simBefore = cpuMsOf(simPid);
   await runFor(SECONDS * 1000, true);
   const elapsed = (Date.now() - started) / 1000;
+  const cpuMs = cpuMsOf(pid) - cpuBefore;
+  const self = process.cpuUsage(selfBefore);
+  const n = Math.max(1, latencies.length);
+  if (BREAKDOWN) {
+    // Includes the warm-up launches: divide by all of them.
+    const all = counter;
+    process.stdout.write(
+      `  (${target}: tool CPU per step ${[...stepCpu].map(([k, v]) => `${k} ${(v / all).toFixed(1)} ms`).join(', ')})\n`,
+    );
+    stepCpu.clear();
+  }
+  process.stdout.write(
+    `  (${target}: load generator CPU ${((self.user + self.system) / 1000 / n).toFixed(1)} ms/launch, platform simulator ${((cpuMsOf(simPid) - simBefore) / n).toFixed(1)} ms/launch)\n`,
+  );
   latencies.sort((a, b) => a - b);
   const pct = (p: number): number =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
@@ -152,6 +279,7 @@ async function measure(target: string, database: string, launch: Launch): Promis
     perSecond: latencies.length / elapsed,
     p50: pct(0.5),
     p95: pct(0.95),
+    cpuMsPerLaunch: cpuMs / Math.max(1, latencies.length),
     firstError,
   };
 }
@@ -265,17 +393,23 @@ async function benchSafeNest(
   if (cli.status !== 0) {
     throw new Error(`platform:add failed: ${cli.stderr || cli.stdout}`);
   }
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/tool/src/main.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '-r', '@swc-node/register', 'apps/tool/src/main.ts'],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   try {
     await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, 'SafeNest');
     return await measure(
       'SafeNest',
       database,
-      launchFlow(base, '/lti/login', `${base}/lti/launch`, sim, moduleId),
+      launchFlow(base, '/lti/login', `${base}/lti/launch`, sim, moduleId, child.pid),
+      child.pid,
     );
   } finally {
     await stop(child);
@@ -330,7 +464,8 @@ async function benchStock(sim: Simulator, database: 'sqlite' | 'postgres'): Prom
     return await measure(
       'stock ltijs (ltijs-sequelize)',
       database,
-      launchFlow(base, '/login', `${base}/`, sim, "It's alive!"),
+      launchFlow(base, '/login', `${base}/`, sim, "It's alive!", child.pid),
+      child.pid,
     );
   } finally {
     await stop(child);
@@ -355,7 +490,8 @@ function firstModuleId(): string {
 
 async function main(): Promise<void> {
   const moduleId = firstModuleId();
-  const sim = await startSimulator(moduleId);
+  const sim = await spawnSimulator(moduleId);
+  simPid = sim.pid;
   const results: Result[] = [];
   const dbs: ('sqlite' | 'postgres')[] =
     DBS === 'both' ? ['sqlite', 'postgres'] : [DBS as 'sqlite' | 'postgres'];
@@ -365,14 +501,15 @@ async function main(): Promise<void> {
         process.stdout.write('PostgreSQL not reachable: skipped.\n');
         continue;
       }
-      for (const run of [
-        () => benchSafeNest(sim, database, moduleId),
-        () => benchStock(sim, database),
-      ]) {
+      const runs = [
+        ...(ONLY === 'stock' ? [] : [() => benchSafeNest(sim, database, moduleId)]),
+        ...(ONLY === 'safenest' ? [] : [() => benchStock(sim, database)]),
+      ];
+      for (const run of runs) {
         const r = await run();
         results.push(r);
         process.stdout.write(
-          `${r.target.padEnd(32)} ${r.database.padEnd(9)} ${r.perSecond.toFixed(1).padStart(8)} launches/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  (${r.launches} ok, ${r.errors} errors)${r.firstError ? `  first error: ${r.firstError}` : ''}\n`,
+          `${r.target.padEnd(32)} ${r.database.padEnd(9)} ${r.perSecond.toFixed(1).padStart(8)} launches/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  CPU ${r.cpuMsPerLaunch.toFixed(1).padStart(5)} ms/launch  (${r.launches} ok, ${r.errors} errors)${r.firstError ? `  first error: ${r.firstError}` : ''}\n`,
         );
       }
     }
@@ -387,7 +524,7 @@ async function main(): Promise<void> {
     const stock = results.find((r) => r.database === database && r.target !== 'SafeNest');
     if (ours && stock && stock.perSecond > 0) {
       process.stdout.write(
-        `${database}: SafeNest / stock ltijs = ${(ours.perSecond / stock.perSecond).toFixed(1)}x launches/s\n`,
+        `${database}: SafeNest / stock ltijs = ${(ours.perSecond / stock.perSecond).toFixed(1)}x launches/s, ${(stock.cpuMsPerLaunch / ours.cpuMsPerLaunch).toFixed(1)}x less tool CPU per launch\n`,
       );
     }
   }

@@ -43,6 +43,8 @@ export { LtiErrorCode, LtiException } from './lti.exception';
 export { CLAIM, SCOPE, JOB as LTI_JOBS, LTI_PATHS } from './lti.constants';
 export { signRs256 } from './util/jwt.util';
 export type { ScoreDeliveryStatus } from './entities/lti.entities';
+/** The periodic clean-up (tests run it directly). */
+export { LtiCleanupJob } from './jobs/lti.jobs';
 
 export const LTI_SCHEMA: SchemaDefinition = {
   entities: [...LTIJS_STORE_ENTITIES, ...LTI_DOMAIN_ENTITIES, SandboxRecordEntity],

@@ -43,6 +43,12 @@ export const LTI_PATHS = {
 
 /** How long a launch token (`lt`) opens pages after the launch. */
 export const LAUNCH_TTL_MS = 8 * 3600_000;
+/** How long a rotated-out tool public key stays in our JWKS (platforms cache JWKS for hours). */
+export const KEY_ROTATION_GRACE_MS = 72 * 3600_000;
+export const MAX_KEY_ROTATION_GRACE_MS = 30 * 24 * 3600_000;
+/** Launch rows are kept this long after their token expired (then the clean-up job drops them,
+ * unless an undelivered score still needs them). */
+export const LAUNCH_RETENTION_MS = 14 * 24 * 3600_000;
 /** How long a login may take before its launch arrives. */
 export const LOGIN_TTL_MS = 10 * 60_000;
 /** Clock skew tolerated on `iat` and `exp`. */

@@ -36,6 +36,7 @@ export enum LtiErrorCode {
   NOT_DEEP_LINKING = 'NOT_DEEP_LINKING',
   DYNREG_FAILED = 'DYNREG_FAILED',
   REGISTRATION_NOT_FOUND = 'REGISTRATION_NOT_FOUND',
+  REGISTRATION_INVALID = 'REGISTRATION_INVALID',
   SANDBOX_DISABLED = 'SANDBOX_DISABLED',
 }
 
@@ -52,6 +53,7 @@ export function ltiErrorStatus(code: LtiErrorCode): number {
     case LtiErrorCode.MESSAGE_TYPE_UNSUPPORTED:
     case LtiErrorCode.NOT_DEEP_LINKING:
     case LtiErrorCode.DYNREG_FAILED:
+    case LtiErrorCode.REGISTRATION_INVALID:
       return 400;
     case LtiErrorCode.JWT_ALG_NOT_ALLOWED:
     case LtiErrorCode.JWT_KID_UNKNOWN:

@@ -33,7 +33,7 @@ import { PlatformRegistry } from './services/platform-registry.service';
 import { RosterService } from './services/roster.service';
 import './lti.messages';
 
-/** Serves ltijs's own routes (keyset, dynamic registration) under /lti. */
+/** Serves ltijs's own route (dynamic registration) under /lti; the keyset is ours (grace keys). */
 @Injectable()
 class LtijsMiddleware implements NestMiddleware {
   constructor(private readonly ltijs: LtijsService) {}
@@ -105,11 +105,6 @@ export class LtiCoreModule {}
 })
 export class LtiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(LtijsMiddleware)
-      .forRoutes(
-        { path: 'lti/keys', method: RequestMethod.GET },
-        { path: 'lti/register', method: RequestMethod.ALL },
-      );
+    consumer.apply(LtijsMiddleware).forRoutes({ path: 'lti/register', method: RequestMethod.ALL });
   }
 }

@@ -1,5 +1,6 @@
 import { CliArgs, CliCommand, CliRunner, requireFlag } from '@lib/core';
 import { Injectable } from '@nestjs/common';
+import { KEY_ROTATION_GRACE_MS } from '../lti.constants';
 import { PlatformRegistry } from '../services/platform-registry.service';
 
 @Injectable()
@@ -81,14 +82,21 @@ export class PlatformDeactivateCommand implements CliRunner {
 @CliCommand({
   name: 'platform:rotate-keys',
   description: 'Give the tool a new key pair for one LMS (published at /lti/keys).',
-  usage: '--id <platform id>',
+  usage: '--id <platform id> [--grace-hours <hours the old key stays published, default 72>]',
 })
 export class PlatformRotateKeysCommand implements CliRunner {
   constructor(private readonly platforms: PlatformRegistry) {}
 
   async run(args: CliArgs, out: (line: string) => void): Promise<number> {
-    const { oldKid, newKid } = await this.platforms.rotateKeys(requireFlag(args, 'id'));
-    out(`Rotated: kid ${oldKid} → ${newKid}.`);
+    const hours = args.flags['grace-hours'];
+    const graceMs = typeof hours === 'string' ? Number(hours) * 3600_000 : KEY_ROTATION_GRACE_MS;
+    const { oldKid, newKid, graceUntil } = await this.platforms.rotateKeys(
+      requireFlag(args, 'id'),
+      graceMs,
+    );
+    out(
+      `Rotated: kid ${oldKid} → ${newKid}; the old key stays in /lti/keys until ${graceUntil.toISOString()}.`,
+    );
     return 0;
   }
 }

@@ -6,7 +6,7 @@ import {
   UuidColumn,
   UuidPrimaryColumn,
 } from '@lib/core';
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * A deployment of the tool in a platform (LTI `deployment_id`), bound to an org node: a school,
@@ -299,6 +299,8 @@ export class ScoreDeliveryEntity {
   @Column({ type: 'varchar', length: 100 })
   attemptId!: string;
 
+  /** Indexed for the launch clean-up, which keeps launches an undelivered score still needs. */
+  @Index('idx_score_delivery_launch')
   @UuidColumn()
   launchId!: string;
 
@@ -355,7 +357,33 @@ export class ScoreDeliveryEntity {
   updatedAt!: Date;
 }
 
+/**
+ * A tool public key replaced by a key rotation, still published in our JWKS until `expiresAt`
+ * so platforms holding a cached copy of the JWKS (or a token signed just before the rotation)
+ * keep verifying. Public keys only: nothing secret is kept here.
+ */
+@Entity('lti_retired_key')
+export class LtiRetiredKeyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  kid!: string;
+
+  @UuidColumn()
+  platformId!: string;
+
+  /** The public key as a JWK (kty, n, e). */
+  @JsonColumn()
+  jwk!: Record<string, unknown>;
+
+  @DateTimeColumn()
+  retiredAt!: Date;
+
+  @Index('idx_lti_retired_key_expires')
+  @DateTimeColumn()
+  expiresAt!: Date;
+}
+
 export const LTI_DOMAIN_ENTITIES = [
+  LtiRetiredKeyEntity,
   LtiDeploymentEntity,
   LtiLoginEntity,
   LtiUserEntity,

@@ -1,9 +1,15 @@
 import { JobHandler, JobRunner, PermanentJobError, QueueService, RetryLaterError } from '@lib/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThan, Not } from 'typeorm';
-import { LtiContextEntity, LtiLoginEntity } from '../entities/lti.entities';
-import { JOB } from '../lti.constants';
+import { DataSource, In, IsNull, LessThan, Not } from 'typeorm';
+import {
+  LtiContextEntity,
+  LtiLaunchEntity,
+  LtiLoginEntity,
+  LtiRetiredKeyEntity,
+  ScoreDeliveryEntity,
+} from '../entities/lti.entities';
+import { JOB, LAUNCH_RETENTION_MS } from '../lti.constants';
 import { LtijsService } from '../services/ltijs.service';
 import { PlatformHttpError } from '../services/platform-http.service';
 import { RosterService } from '../services/roster.service';
@@ -61,7 +67,10 @@ export class NrpsSyncAllJob implements JobRunner {
   }
 }
 
-/** Every ten minutes: expired ltijs rows (nonces, states, tokens) and used or stale logins. */
+/**
+ * Every ten minutes: expired ltijs rows (nonces, states, tokens), stale logins, retired tool
+ * keys past their grace period, and old launch rows.
+ */
 @Injectable()
 @JobHandler(JOB.CLEANUP, { everySeconds: 600, maxAttempts: 2 })
 export class LtiCleanupJob implements JobRunner {
@@ -73,10 +82,60 @@ export class LtiCleanupJob implements JobRunner {
   ) {}
 
   async run(): Promise<void> {
-    const ltijsRows = await this.ltijs.store.purgeExpired();
+    const now = new Date();
+    const ltijsRows = await this.ltijs.store.purgeExpired(now);
     const logins = await this.dataSource
       .getRepository(LtiLoginEntity)
-      .delete({ expiresAt: LessThan(new Date()) });
-    this.logger.log({ msg: 'lti cleanup', ltijsRows, logins: logins.affected ?? 0 });
+      .delete({ expiresAt: LessThan(now) });
+    const retiredKeys = await this.dataSource
+      .getRepository(LtiRetiredKeyEntity)
+      .delete({ expiresAt: LessThan(now) });
+    const launches = await this.purgeLaunches(now);
+    this.logger.log({
+      msg: 'lti cleanup',
+      ltijsRows,
+      logins: logins.affected ?? 0,
+      retiredKeys: retiredKeys.affected ?? 0,
+      launches,
+    });
+  }
+
+  /**
+   * Launch rows (one per launch, the `lt` token's target) whose token expired more than
+   * {@link LAUNCH_RETENTION_MS} ago, in batches; a launch an undelivered (pending or failed)
+   * score delivery still posts through is kept until that score is delivered.
+   */
+  async purgeLaunches(now = new Date(), batch = 500): Promise<number> {
+    const cutoff = new Date(now.getTime() - LAUNCH_RETENTION_MS);
+    const repo = this.dataSource.getRepository(LtiLaunchEntity);
+    let total = 0;
+    for (;;) {
+      const rows = await repo
+        .createQueryBuilder('l')
+        .select('l.id', 'id')
+        .where('l.expiresAt < :cutoff', { cutoff })
+        .andWhere(
+          (qb) =>
+            `NOT EXISTS ${qb
+              .subQuery()
+              .select('1')
+              .from(ScoreDeliveryEntity, 'd')
+              .where('d.launchId = l.id')
+              .andWhere('d.status != :delivered')
+              .getQuery()}`,
+        )
+        .setParameter('delivered', 'delivered')
+        .orderBy('l.expiresAt', 'ASC')
+        .limit(batch)
+        .getRawMany<{ id: string }>();
+      if (rows.length === 0) {
+        return total;
+      }
+      const res = await repo.delete({ id: In(rows.map((r) => r.id)) });
+      total += res.affected ?? rows.length;
+      if (rows.length < batch) {
+        return total;
+      }
+    }
   }
 }

@@ -159,7 +159,7 @@ export class LaunchFlowService {
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(18).toString('base64url');
     const storageTarget = str(params.lti_storage_target)?.slice(0, 100);
-    await this.dataSource.getRepository(LtiLoginEntity).insert({
+    await insertOnly(this.dataSource.manager, LtiLoginEntity, {
       state,
       nonce,
       platformId: platform.id,
@@ -491,13 +491,14 @@ export class LaunchFlowService {
     const nrpsUrl = str(nrps?.context_memberships_url) ?? null;
     const launchId = randomUUID();
 
-    const launch = await this.withRetry(() =>
+    const { row: launch, contextTitle } = await this.withRetry(() =>
       this.dataSource.transaction(async (m) => {
         const userId = await this.upsertUser(m, platform.id, claims.sub, displayName);
         let contextRowId: string | null = null;
+        let contextTitle = '';
         const contextId = str(context?.id);
         if (contextId) {
-          contextRowId = await this.upsertContext(m, {
+          ({ id: contextRowId, title: contextTitle } = await this.upsertContext(m, {
             platformId: platform.id,
             deploymentRowId: deployment.id,
             contextId,
@@ -506,7 +507,7 @@ export class LaunchFlowService {
             orgNodeId: schoolId,
             membershipsUrl: nrpsUrl,
             launchId,
-          });
+          }));
           await this.upsertEnrolment(m, contextRowId, userId, flags);
           const resourceLinkId = str(link?.id);
           if (resourceLinkId && claims.messageType === 'LtiResourceLinkRequest') {
@@ -545,10 +546,19 @@ export class LaunchFlowService {
           createdAt: new Date(),
           expiresAt: new Date(Date.now() + LAUNCH_TTL_MS),
         };
-        await m.getRepository(LtiLaunchEntity).insert(row as never);
-        return row;
+        // No read-back of defaults: the row is complete as written.
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(LtiLaunchEntity)
+          .values(row as never)
+          .updateEntity(false)
+          .execute();
+        return { row, userId, contextTitle };
       }),
     );
+    // The first page usually comes to this process right after the redirect: no reload.
+    this.launches.remember(launch, displayName, contextTitle);
     this.touchDeployment(deployment.id);
     if (launch.instructor && launch.contextRowId && nrpsUrl) {
       const slot = Math.floor(Date.now() / 600_000);
@@ -635,7 +645,7 @@ export class LaunchFlowService {
       return existing.id;
     }
     const id = randomUUID();
-    await repo.insert({ id, platformId, sub, displayName });
+    await insertOnly(m, LtiUserEntity, { id, platformId, sub, displayName });
     return id;
   }
 
@@ -651,7 +661,7 @@ export class LaunchFlowService {
       membershipsUrl: string | null;
       launchId: string;
     },
-  ): Promise<string> {
+  ): Promise<{ id: string; title: string }> {
     const repo = m.getRepository(LtiContextEntity);
     const existing = await repo.findOne({
       where: { platformId: c.platformId, contextId: c.contextId },
@@ -676,10 +686,12 @@ export class LaunchFlowService {
       if (Object.keys(patch).length > 0) {
         await repo.update({ id: existing.id }, patch);
       }
-      return existing.id;
+      const title = patch.title ?? existing.title;
+      const label = patch.label ?? existing.label;
+      return { id: existing.id, title: title || label || '' };
     }
     const id = randomUUID();
-    await repo.insert({
+    await insertOnly(m, LtiContextEntity, {
       id,
       platformId: c.platformId,
       deploymentRowId: c.deploymentRowId,
@@ -691,7 +703,7 @@ export class LaunchFlowService {
       serviceLaunchId: c.membershipsUrl ? c.launchId : null,
       rosterSyncedAt: null,
     });
-    return id;
+    return { id, title: c.title || c.label };
   }
 
   private async upsertEnrolment(
@@ -700,8 +712,6 @@ export class LaunchFlowService {
     userId: string,
     flags: { roles: string[]; learner: boolean; instructor: boolean },
   ): Promise<void> {
-    const repo = m.getRepository(LtiEnrolmentEntity);
-    const existing = await repo.findOne({ where: { contextRowId, userId }, select: ['id'] });
     const values = {
       roles: flags.roles,
       learner: flags.learner,
@@ -709,10 +719,18 @@ export class LaunchFlowService {
       status: 'Active',
       lastLaunchAt: new Date(),
     };
-    if (existing) {
-      await repo.update({ id: existing.id }, values);
-    } else {
-      await repo.insert({ id: randomUUID(), contextRowId, userId, rosterSeenAt: null, ...values });
+    // Update in place (one statement on a relaunch); insert only when there was no row.
+    const updated = await m
+      .getRepository(LtiEnrolmentEntity)
+      .update({ contextRowId, userId }, values);
+    if (!updated.affected) {
+      await insertOnly(m, LtiEnrolmentEntity, {
+        id: randomUUID(),
+        contextRowId,
+        userId,
+        rosterSeenAt: null,
+        ...values,
+      });
     }
   }
 
@@ -740,8 +758,28 @@ export class LaunchFlowService {
       }
       return;
     }
-    await repo.insert({ id: randomUUID(), contextRowId, resourceLinkId, ...v });
+    await insertOnly(m, LtiResourceLinkEntity, {
+      id: randomUUID(),
+      contextRowId,
+      resourceLinkId,
+      ...v,
+    });
   }
+}
+
+/** INSERT without TypeORM's read-back of generated columns (one statement instead of two). */
+async function insertOnly<T extends object>(
+  m: EntityManager,
+  entity: new () => T,
+  values: Partial<T>,
+): Promise<void> {
+  await m
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(values as never)
+    .updateEntity(false)
+    .execute();
 }
 
 export function stateCookieName(state: string): string {

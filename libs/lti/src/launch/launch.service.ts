@@ -65,15 +65,24 @@ export class LaunchService {
     let context = this.cache.get(launchId);
     if (!context) {
       context = await this.load(launchId);
-      if (this.cache.size >= CACHE_LIMIT) {
-        this.cache.delete(this.cache.keys().next().value!);
-      }
-      this.cache.set(launchId, context);
+      this.put(launchId, context);
     }
     if (context.expiresAt.getTime() < Date.now()) {
       throw new LtiException(LtiErrorCode.LAUNCH_EXPIRED, 'Launch expired.', { launchId });
     }
     return context;
+  }
+
+  /** Caches the context of a launch just recorded (saves the first page three reads). */
+  remember(launch: LtiLaunchEntity, displayName: string, contextTitle: string): void {
+    this.put(launch.id, this.contextOf(launch, displayName, contextTitle));
+  }
+
+  private put(launchId: string, context: LaunchContext): void {
+    if (this.cache.size >= CACHE_LIMIT) {
+      this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.set(launchId, context);
   }
 
   /** The launch row itself, whatever its token expiry (grades and rosters use it for days). */
@@ -94,15 +103,23 @@ export class LaunchService {
             .findOne({ where: { id: launch.contextRowId } })
         : Promise.resolve(null),
     ]);
+    return this.contextOf(launch, user?.displayName ?? '', context?.title || context?.label || '');
+  }
+
+  private contextOf(
+    launch: LtiLaunchEntity,
+    displayName: string,
+    contextTitle: string,
+  ): LaunchContext {
     return {
       launchId: launch.id,
       userId: launch.userId,
-      displayName: user?.displayName ?? '',
+      displayName,
       roles: { learner: launch.learner, instructor: launch.instructor, admin: launch.admin },
       contextRoles: launch.roles,
       schoolOrgNodeId: launch.orgNodeId,
       contextId: launch.contextRowId,
-      contextTitle: context?.title || context?.label || '',
+      contextTitle,
       resourceLinkId: launch.resourceLinkId,
       moduleId: launch.moduleId,
       locale: launch.locale,

@@ -1,7 +1,8 @@
 import { I18n, negotiateLang } from '@lib/core';
-import { All, Controller, Req, Res, UseFilters } from '@nestjs/common';
+import { All, Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { LOGIN_TTL_MS } from '../lti.constants';
+import { PlatformRegistry } from '../services/platform-registry.service';
 import { LaunchFlowService, LoginParams, stateCookieName } from './launch-flow.service';
 import { ltiViews, LtiExceptionFilter } from './lti-exception.filter';
 
@@ -9,7 +10,17 @@ import { ltiViews, LtiExceptionFilter } from './lti-exception.filter';
 @Controller('lti')
 @UseFilters(LtiExceptionFilter)
 export class LtiController {
-  constructor(private readonly flow: LaunchFlowService) {}
+  constructor(
+    private readonly flow: LaunchFlowService,
+    private readonly platforms: PlatformRegistry,
+  ) {}
+
+  /** The tool's JWKS: current keys plus rotated-out keys still in their grace period. */
+  @Get('keys')
+  async keys(@Res() res: Response): Promise<void> {
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.json(await this.platforms.keyset());
+  }
 
   private cookieOptions(): CookieOptions {
     // Inside the LMS iframe the cookie is third-party: SameSite=None; Secure; Partitioned (CHIPS).

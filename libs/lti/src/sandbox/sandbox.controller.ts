@@ -18,6 +18,8 @@ import { SandboxError, SandboxService, SandboxUser } from './sandbox.service';
 import './sandbox.messages';
 
 const PAGE_SIZE = 5;
+/** Name of the sandbox LMS's platform-storage frame (its `lti_storage_target`). */
+const STORAGE_FRAME = 'sandbox_storage';
 
 /** LTI services send vendor JSON types (…lineitem+json, …score+json) that the app parser skips. */
 async function jsonBody(req: Request): Promise<Record<string, unknown>> {
@@ -189,9 +191,67 @@ export class SandboxController {
       linkId: q.link,
       deepLinking: q.dl === '1',
       locale: q.locale,
-      storageTarget: q.storage === '1',
+      storageTarget: q.storage === 'frame' ? STORAGE_FRAME : q.storage === '1',
     });
     res.redirect(302, url);
+  }
+
+  /**
+   * The tool inside an iframe of an LMS page, as Moodle and Canvas show it, with the LMS's
+   * platform-storage frame beside it (Canvas-style `lti_storage_target` naming a frame).
+   */
+  @Get('embed')
+  embed(
+    @Query() q: Record<string, string | undefined>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): void {
+    if (!this.guard(res)) {
+      return;
+    }
+    const lang = negotiateLang(req);
+    const params = new URLSearchParams({ storage: 'frame' });
+    for (const k of ['class', 'user', 'link', 'dl', 'locale']) {
+      const v = q[k];
+      if (typeof v === 'string' && v) {
+        params.set(k, v.slice(0, 200));
+      }
+    }
+    const lms = new URL(this.sandbox.issuer).origin;
+    // The LMS page frames the tool and its own storage frame, which may live on another site.
+    const csp = String(res.getHeader('Content-Security-Policy') ?? '');
+    res.setHeader('Content-Security-Policy', `${csp}; frame-src 'self' ${lms}`);
+    res.type('html').send(
+      ltiViews.page(
+        'sandbox-embed',
+        { title: I18n.t(lang, 'sandbox.embedTitle'), lang, path: '/sandbox' },
+        {
+          launchUrl: `${this.sandbox.issuer}/launch?${params.toString()}`,
+          storageUrl: `${this.sandbox.issuer}/storage-frame`,
+        },
+      ),
+    );
+  }
+
+  /** The LMS's platform-storage frame (answers lti.put_data / lti.get_data). */
+  @Get('storage-frame')
+  storageFrame(@Req() req: Request, @Res() res: Response): void {
+    if (!this.guard(res)) {
+      return;
+    }
+    const lang = negotiateLang(req);
+    res.type('html').send(
+      ltiViews.page(
+        'sandbox-storage',
+        {
+          title: I18n.t(lang, 'sandbox.storageFrameTitle'),
+          lang,
+          embedded: true,
+          scripts: ['/static/lti-sandbox-storage.js'],
+        },
+        {},
+      ),
+    );
   }
 
   @Get('.well-known/openid-configuration')

@@ -473,7 +473,8 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
     linkId?: string;
     deepLinking?: boolean;
     locale?: string;
-    storageTarget?: boolean;
+    /** true: the LMS page itself (`_parent`); a string: the name of its storage frame. */
+    storageTarget?: boolean | string;
   }): Promise<string> {
     const tool = await this.currentTool();
     if (!tool) {
@@ -495,7 +496,10 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
       }),
     );
     if (input.storageTarget) {
-      url.searchParams.set('lti_storage_target', '_parent');
+      url.searchParams.set(
+        'lti_storage_target',
+        typeof input.storageTarget === 'string' ? input.storageTarget : '_parent',
+      );
     }
     return url.toString();
   }

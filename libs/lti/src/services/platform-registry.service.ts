@@ -1,9 +1,14 @@
 import { OrgsService, OrgType } from '@lib/orgs';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
-import { LtiContextEntity, LtiDeploymentEntity } from '../entities/lti.entities';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
+import {
+  LtiContextEntity,
+  LtiDeploymentEntity,
+  LtiRetiredKeyEntity,
+} from '../entities/lti.entities';
+import { KEY_ROTATION_GRACE_MS, MAX_KEY_ROTATION_GRACE_MS } from '../lti.constants';
 import { LtiPlatformEntity, LtiPlatformStatusEntity } from '../entities/ltijs-store.entities';
 import { LtiErrorCode, LtiException } from '../lti.exception';
 import { LtijsService } from './ltijs.service';
@@ -148,8 +153,54 @@ export class PlatformRegistry {
     this.deployments.clear();
   }
 
+  /** The fields of a registration that are wrong (empty list when it is fine). */
+  static problemsOf(input: RegisterPlatformInput): string[] {
+    const problems: string[] = [];
+    const url = (field: string, value: string | undefined): void => {
+      let ok = false;
+      try {
+        const u = new URL(value ?? '');
+        ok = (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+      } catch {
+        ok = false;
+      }
+      if (!ok || (value ?? '').length > 500) {
+        problems.push(field);
+      }
+    };
+    url('issuer', input.issuer);
+    url('authEndpoint', input.authEndpoint);
+    url('tokenEndpoint', input.tokenEndpoint);
+    if (input.authorizationServer) {
+      url('authorizationServer', input.authorizationServer);
+    }
+    if (input.authConfig?.method === 'JWK_SET') {
+      url('jwksUrl', input.authConfig.key);
+    } else if (!input.authConfig?.key) {
+      problems.push('publicKey');
+    }
+    if (!input.clientId?.trim() || input.clientId.length > 255) {
+      problems.push('clientId');
+    }
+    if (!input.name?.trim() || input.name.length > 200) {
+      problems.push('name');
+    }
+    if ((input.deploymentIds ?? []).some((d) => !d || d.length > 255)) {
+      problems.push('deploymentIds');
+    }
+    return problems;
+  }
+
   /** Registers (or updates) a platform through ltijs, with its status and deployments. */
   async register(input: RegisterPlatformInput): Promise<PlatformInfo> {
+    const problems = PlatformRegistry.problemsOf(input);
+    if (problems.length > 0) {
+      throw new LtiException(
+        LtiErrorCode.REGISTRATION_INVALID,
+        `Registration fields not valid: ${problems.join(', ')}.`,
+        { problems },
+      );
+    }
     const ltiPlatform = await this.ltijs.provider.registerPlatform({
       url: input.issuer,
       clientId: input.clientId,
@@ -193,10 +244,36 @@ export class PlatformRegistry {
 
   /**
    * New tool key pair for one platform (asynchronous generation). The platform sees the new
-   * `kid` in our JWKS at its next fetch; the status row follows the key id.
+   * `kid` in our JWKS at its next fetch; the status row follows the key id. The old public key
+   * stays in the JWKS for `graceMs` (platforms that cached our JWKS, or hold a token signed just
+   * before, keep verifying), then the clean-up job drops it.
    */
-  async rotateKeys(id: string): Promise<{ oldKid: string; newKid: string }> {
+  async rotateKeys(
+    id: string,
+    graceMs = KEY_ROTATION_GRACE_MS,
+  ): Promise<{ oldKid: string; newKid: string; graceUntil: Date }> {
+    if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > MAX_KEY_ROTATION_GRACE_MS) {
+      throw new LtiException(
+        LtiErrorCode.REGISTRATION_INVALID,
+        `Grace period must be between 0 and ${MAX_KEY_ROTATION_GRACE_MS / 3600_000} hours.`,
+      );
+    }
     const info = await this.get(id);
+    const graceUntil = new Date(Date.now() + graceMs);
+    const current = await this.ltijs.store.Get(this.ltijs.encryptionKey, 'publickey', {
+      kid: info.kid,
+    });
+    const pem = current ? (current[0] as { key?: unknown }).key : undefined;
+    if (typeof pem === 'string' && graceMs > 0) {
+      const { kty, n, e } = createPublicKey(pem).export({ format: 'jwk' });
+      await this.dataSource.getRepository(LtiRetiredKeyEntity).save({
+        kid: info.kid,
+        platformId: id,
+        jwk: { kty, n, e },
+        retiredAt: new Date(),
+        expiresAt: graceUntil,
+      });
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Auth = require('ltijs/dist/Utils/Auth') as {
       generatePlatformKeyPair: (...a: unknown[]) => Promise<string>;
@@ -217,8 +294,37 @@ export class PlatformRegistry {
         .update({ id: info.kid }, { id: newKid, doc: { id: newKid, active: info.active } });
     });
     this.invalidate();
-    this.logger.log({ msg: 'platform keys rotated', platformId: id });
-    return { oldKid: info.kid, newKid };
+    this.logger.log({ msg: 'platform keys rotated', platformId: id, graceMs });
+    return { oldKid: info.kid, newKid, graceUntil };
+  }
+
+  /**
+   * The tool's JWKS: every platform's current public key, plus keys retired by a rotation whose
+   * grace period has not ended.
+   */
+  async keyset(now = new Date()): Promise<{ keys: Record<string, unknown>[] }> {
+    const current =
+      (await this.ltijs.store.Get(this.ltijs.encryptionKey, 'publickey')) || ([] as never[]);
+    const keys: Record<string, unknown>[] = [];
+    const seen = new Set<string>();
+    for (const row of current as { key?: unknown; kid?: unknown }[]) {
+      if (typeof row.key !== 'string' || typeof row.kid !== 'string' || seen.has(row.kid)) {
+        continue;
+      }
+      const { kty, n, e } = createPublicKey(row.key).export({ format: 'jwk' });
+      keys.push({ kty, n, e, kid: row.kid, alg: 'RS256', use: 'sig' });
+      seen.add(row.kid);
+    }
+    const retired = await this.dataSource
+      .getRepository(LtiRetiredKeyEntity)
+      .find({ where: { expiresAt: MoreThan(now) }, order: { retiredAt: 'DESC' } });
+    for (const r of retired) {
+      if (!seen.has(r.kid)) {
+        keys.push({ ...r.jwk, kid: r.kid, alg: 'RS256', use: 'sig' });
+        seen.add(r.kid);
+      }
+    }
+    return { keys };
   }
 
   /** The deployment row, cached briefly; null when the platform never registered it. */
