@@ -339,7 +339,7 @@ describe('Coverage: a province campaign from deliveries to the ministry report',
       .set('Cookie', school.cookies)
       .expect(200);
     expect(page.text).toContain('Report sent back: Bổ sung ghi chú');
-    expect(page.text).toMatch(/submitted[\s\S]*approved[\s\S]*returned/);
+    expect(page.text).toMatch(/Submitted[\s\S]*Approved[\s\S]*Sent back/);
     // entry is open again: the school can resubmit
     expect(
       (await gql(tool, school.cookies, submit, { c: campaignId, n: t.school.id, r: 'Đã bổ sung' }))

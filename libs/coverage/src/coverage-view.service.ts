@@ -9,7 +9,7 @@ import { AccessService, AppConfig, InjectConfig, Principal, Role } from '@lib/co
 import { OrgNodeEntity, OrgsService, OrgType } from '@lib/orgs';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Like, Not } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import { BAND_KEY, StudentMetric, STUDENT_METRICS } from './compute.util';
 import { CoverageErrorCode, CoverageException } from './coverage.exception';
 import { ReportEntity } from './entities/delivery.entity';
@@ -141,7 +141,16 @@ export class CoverageViewService {
     return this.campaigns.forNode(node.path);
   }
 
-  async view(principal: Principal, campaignId: string, nodeId: string): Promise<CoverageView> {
+  /**
+   * `never`: which page of the never-reported list (ordered by name); the children are all
+   * returned, since complementary suppression must see the whole table.
+   */
+  async view(
+    principal: Principal,
+    campaignId: string,
+    nodeId: string,
+    never: { offset?: number; limit?: number } = {},
+  ): Promise<CoverageView> {
     await this.access.assertAccess(principal, nodeId, [Role.OFFICIAL, Role.SCHOOL_ADMIN]);
     const c = await this.campaigns.get(campaignId);
     const node = await this.orgs.getById(nodeId);
@@ -245,17 +254,26 @@ export class CoverageViewService {
       };
     });
     children.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
-    const neverWhere = {
-      campaignId: c.id,
-      orgPath: Like(`${focus.path}%`),
-      reportStatus: In(['none', 'returned']),
-    };
-    const statRepo = this.dataSource.getRepository(SchoolStatEntity);
-    const [never, neverCount] = await Promise.all([
-      statRepo.find({ where: neverWhere, select: ['schoolId'], take: 200 }),
-      statRepo.count({ where: neverWhere }),
+    const neverQuery = this.dataSource
+      .getRepository(SchoolStatEntity)
+      .createQueryBuilder('s')
+      .innerJoin(OrgNodeEntity, 'n', 'n.id = s.school_id')
+      .where('s.campaign_id = :c AND s.org_path LIKE :p AND s.report_status IN (:...st)', {
+        c: c.id,
+        p: `${focus.path}%`,
+        st: ['none', 'returned'],
+      });
+    const [neverRows, neverCount] = await Promise.all([
+      neverQuery
+        .clone()
+        .select(['n.id AS id', 'n.code AS code', 'n.name AS name'])
+        .orderBy('n.name', 'ASC')
+        .addOrderBy('n.code', 'ASC')
+        .offset(Math.max(0, never.offset ?? 0))
+        .limit(Math.min(500, Math.max(1, never.limit ?? 200)))
+        .getRawMany<{ id: string; code: string; name: string }>(),
+      neverQuery.getCount(),
     ]);
-    const neverNodes = await this.orgs.getMany(never.map((s) => s.schoolId));
     // The node's own totals are the table's grand totals, so hidden cells stay hidden there too.
     return {
       ...base,
@@ -264,9 +282,7 @@ export class CoverageViewService {
       bands: table.colTotals,
       total: table.grand,
       children,
-      neverReported: neverNodes
-        .map((n) => ({ id: n.id, code: n.code, name: n.name }))
-        .sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+      neverReported: neverRows,
       neverReportedCount: neverCount,
     };
   }

@@ -1,13 +1,11 @@
 import {
   BandRequirement,
   CampaignModel,
-  CampaignsService,
   CreateCampaignGqlInput,
   GradeBand,
   PeriodKind,
 } from '@lib/campaigns';
-import { AccessService, CurrentPrincipal, Principal, Role, SessionGuard } from '@lib/core';
-import { OrgsService } from '@lib/orgs';
+import { CurrentPrincipal, Principal, SessionGuard } from '@lib/core';
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CoverageViewService } from './coverage-view.service';
@@ -21,12 +19,9 @@ import { ReportsService } from './reports.service';
 export class CoverageResolver {
   constructor(
     private readonly views: CoverageViewService,
-    private readonly campaignsService: CampaignsService,
     private readonly reports: ReportsService,
     private readonly deliveries: DeliveryService,
     private readonly enrolment: EnrolmentService,
-    private readonly orgs: OrgsService,
-    private readonly access: AccessService,
   ) {}
 
   @Query(() => [CampaignModel], { description: 'Campaigns that concern a node.' })
@@ -82,16 +77,7 @@ export class CoverageResolver {
     @Args('until') until: string,
     @Args('reason') reason: string,
   ): Promise<boolean> {
-    const node = await this.orgs.getById(nodeId);
-    // Granted from above: an official of the parent (or the node itself when it is the scope).
-    await this.access.assertAccess(principal, node.parentId ?? node.id, [Role.OFFICIAL]);
-    await this.campaignsService.grantException({
-      campaignId,
-      orgNodeId: nodeId,
-      until,
-      reason,
-      grantedBy: principal.accountId,
-    });
+    await this.reports.grantException(principal, campaignId, nodeId, until, reason);
     return true;
   }
 

@@ -190,6 +190,36 @@ export class ReportsService {
     });
   }
 
+  /**
+   * Keeps entry open after the lock date for a unit or subtree: granted from above (an official
+   * of the parent, or of the node itself when it is the campaign's scope), with an audit row.
+   */
+  async grantException(
+    principal: Principal,
+    campaignId: string,
+    nodeId: string,
+    until: string,
+    reason: string,
+  ): Promise<void> {
+    const node = await this.orgs.getById(nodeId);
+    await this.access.assertAccess(principal, node.parentId ?? node.id, [Role.OFFICIAL]);
+    const row = await this.campaigns.grantException({
+      campaignId,
+      orgNodeId: nodeId,
+      until,
+      reason,
+      grantedBy: principal.accountId,
+    });
+    await this.audit(
+      this.dataSource.manager,
+      campaignId,
+      nodeId,
+      'exception',
+      principal.accountId,
+      `${row.until}: ${row.reason}`.slice(0, 1000),
+    );
+  }
+
   /** Units and nodes directly below `nodeId` that are not approved yet. */
   async pendingBelow(
     manager: EntityManager,

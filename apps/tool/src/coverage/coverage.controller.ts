@@ -14,12 +14,9 @@ import {
   CurrentPrincipal,
   findAppRoot,
   I18n,
-  Lang,
-  negotiateLang,
   Principal,
   Role,
   SessionGuard,
-  Views,
 } from '@lib/core';
 import {
   CoverageExportService,
@@ -29,7 +26,7 @@ import {
   ExportFormat,
   ReportsService,
 } from '@lib/coverage';
-import { OrgImportService, OrgsService, OrgType, SchoolLevel } from '@lib/orgs';
+import { OrgImportEntity, OrgImportService, OrgsService, OrgType, SchoolLevel } from '@lib/orgs';
 import {
   Body,
   Controller,
@@ -45,12 +42,20 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import * as path from 'node:path';
+import { CoveragePages, PAGE_SIZE } from './coverage-pages';
 
 type Form = Record<string, string | string[] | undefined>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const int = (v: unknown): number => (/^\s*\d+\s*$/.test(str(v)) ? Number(str(v)) : NaN);
+/** "3, 4; 5" → [3, 4, 5] (a word that is not a number stays NaN: the service refuses it). */
+const list = (v: unknown): number[] =>
+  str(v)
+    .split(/[,\s;]+/)
+    .filter(Boolean)
+    .map(Number);
 
 const CHART_JS = path.join(findAppRoot(), 'node_modules/chart.js/dist/chart.umd.min.js');
 
@@ -61,7 +66,7 @@ const CHART_JS = path.join(findAppRoot(), 'node_modules/chart.js/dist/chart.umd.
  */
 @Controller()
 export class CoverageController {
-  private readonly views = new Views(path.join(findAppRoot(), 'apps/tool/src/coverage/templates'));
+  private readonly pages = new CoveragePages();
 
   constructor(
     private readonly coverage: CoverageViewService,
@@ -90,25 +95,21 @@ export class CoverageController {
     @Res() res: Response,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    const lang = negotiateLang(req);
+    const lang = this.pages.lang(req);
     const roots = await Promise.all(
       this.access.roots(principal, [Role.OFFICIAL, Role.SCHOOL_ADMIN]).map(async (id) => {
         const node = await this.orgs.getById(id);
         const campaigns = await this.coverage.campaignsAt(principal, id);
+        const official = await this.access.canAccess(principal, id, [Role.OFFICIAL]);
         return {
           node,
           campaigns,
-          canDefine:
-            [OrgType.MINISTRY, OrgType.PROVINCE].includes(node.type) &&
-            (await this.access.canAccess(principal, id, [Role.OFFICIAL])),
-          canImport:
-            node.type !== OrgType.SCHOOL &&
-            node.type !== OrgType.FACILITY &&
-            (await this.access.canAccess(principal, id, [Role.OFFICIAL])),
+          canDefine: official && [OrgType.MINISTRY, OrgType.PROVINCE].includes(node.type),
+          canImport: official && node.type !== OrgType.SCHOOL && node.type !== OrgType.FACILITY,
         };
       }),
     );
-    this.send(res, 'index', lang, req, I18n.t(lang, 'coverage.title'), { roots });
+    this.pages.render(req, res, 'index', I18n.t(lang, 'coverage.title'), { roots });
   }
 
   @Get('coverage/campaigns/:cid/nodes/:nid')
@@ -120,8 +121,21 @@ export class CoverageController {
     @Param('cid', ParseUUIDPipe) cid: string,
     @Param('nid', ParseUUIDPipe) nid: string,
   ): Promise<void> {
-    const lang = negotiateLang(req);
-    const view = await this.coverage.view(principal, cid, nid);
+    const lang = this.pages.lang(req);
+    // The never-reported list is paged in the database; the rows below are all needed for
+    // suppression and are paged here.
+    const neverAsked = this.pages.asked(req, 'never');
+    let view = await this.coverage.view(principal, cid, nid, {
+      offset: (neverAsked - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    const neverPager = this.pages.pager(req, 'never', view.neverReportedCount);
+    if (neverPager.page !== neverAsked) {
+      view = await this.coverage.view(principal, cid, nid, {
+        offset: neverPager.offset,
+        limit: PAGE_SIZE,
+      });
+    }
     const t = (k: string): string => I18n.t(lang, k);
     const node = view.node;
     const mayApprove = await this.reports.canApprove(principal, view.campaign, node);
@@ -138,21 +152,17 @@ export class CoverageController {
     const bandLabel = (b: string): string =>
       b === 'total' ? t('coverage.col.total') : t(`coverage.band.${b}`);
     const bands = [...view.bands, view.total].map((b) => ({ ...b, label: bandLabel(b.band) }));
+    const childPager = this.pages.pager(req, 'page', view.children.length);
+    const children = view.children.slice(childPager.offset, childPager.offset + childPager.size);
     const chart = {
-      labels: view.children.length
-        ? view.children.map((c) => c.name)
+      labels: children.length
+        ? children.map((c) => c.name)
         : view.bands.map((b) => bandLabel(b.band)),
-      series: view.children.length
+      series: children.length
         ? [
-            {
-              label: t('coverage.col.received'),
-              data: view.children.map((c) => c.counts.received),
-            },
-            { label: t('coverage.col.met'), data: view.children.map((c) => c.counts.met) },
-            {
-              label: t('coverage.col.expected'),
-              data: view.children.map((c) => c.counts.expected),
-            },
+            { label: t('coverage.col.received'), data: children.map((c) => c.counts.received) },
+            { label: t('coverage.col.met'), data: children.map((c) => c.counts.met) },
+            { label: t('coverage.col.expected'), data: children.map((c) => c.counts.expected) },
           ]
         : [
             { label: t('coverage.col.enrolled'), data: view.bands.map((b) => b.enrolled) },
@@ -162,22 +172,24 @@ export class CoverageController {
     };
     const trail = canAct || isAdmin ? await this.reports.trail(cid, node.id) : [];
     const enrolment = isAdmin ? await this.enrolment.ofUnit(node.id) : [];
-    this.send(
+    const stamp = (d: Date): string => d.toISOString().slice(0, 16).replace('T', ' ');
+    this.pages.render(
+      req,
       res,
       'dashboard',
-      lang,
-      req,
       `${node.name} · ${view.campaign.name}`,
       {
         view,
         bands,
-        children: view.children.map((c) => ({
+        children: children.map((c) => ({
           ...c,
           statusLabel: c.status ? t(`coverage.status.${c.status}`) : '',
           reportLabel: c.reportStatus
             ? t(`coverage.report.${c.reportStatus === 'none' ? 'none' : c.reportStatus}`)
             : '',
         })),
+        childPager,
+        neverPager,
         statusLabel: view.status ? t(`coverage.status.${view.status}`) : null,
         reportLabel: t(`coverage.report.${report?.status ?? (view.isUnit ? 'none' : 'pending')}`),
         chartJson: JSON.stringify(chart),
@@ -197,10 +209,10 @@ export class CoverageController {
         entryOpen,
         saved: req.query.saved === '1',
         csrf: this.csrf.token(req, res),
-        neverMore: Math.max(0, view.neverReportedCount - view.neverReported.length),
         trail: trail.map((a) => ({
           ...a,
-          at: a.createdAt.toISOString().slice(0, 16).replace('T', ' '),
+          actionLabel: t(`coverage.trail.${a.action}`),
+          at: stamp(a.createdAt),
         })),
         bandOptions: GRADE_BANDS.filter(() => view.isUnit).map((b) => ({
           band: b,
@@ -211,9 +223,7 @@ export class CoverageController {
         today: new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10),
         dueAt: view.dueAt.toISOString().slice(0, 10),
         lockAt: view.lockAt.toISOString().slice(0, 10),
-        submittedAt: report?.submittedAt
-          ? report.submittedAt.toISOString().slice(0, 16).replace('T', ' ')
-          : null,
+        submittedAt: report?.submittedAt ? stamp(report.submittedAt) : null,
       },
       ['/vendor/chart.umd.js', '/static/coverage.js'],
     );
@@ -245,10 +255,7 @@ export class CoverageController {
           schoolOrgNodeId: nid,
           heldOn: str(body.heldOn),
           band: str(body.band) as GradeBand,
-          grades: str(body.grades)
-            .split(/[,\s;]+/)
-            .filter(Boolean)
-            .map(Number),
+          grades: list(body.grades),
           moduleId: str(body.moduleId) || null,
           topic: str(body.topic) || null,
           participants: int(body.participants),
@@ -267,22 +274,13 @@ export class CoverageController {
           }
         }
         break;
-      case 'exception': {
-        const node = await this.orgs.getById(nid);
-        await this.access.assertAccess(principal, node.parentId ?? node.id, [Role.OFFICIAL]);
-        await this.campaigns.grantException({
-          campaignId: cid,
-          orgNodeId: nid,
-          until: str(body.until),
-          reason: str(body.reason),
-          grantedBy: principal.accountId,
-        });
+      case 'exception':
+        await this.reports.grantException(principal, cid, nid, str(body.until), str(body.reason));
         break;
-      }
       default:
         throw new CoreException(CoreErrorCode.NOT_FOUND, 'No such action.');
     }
-    res.redirect(303, `/coverage/campaigns/${cid}/nodes/${nid}?saved=1&lang=${negotiateLang(req)}`);
+    this.pages.redirect(req, res, `/coverage/campaigns/${cid}/nodes/${nid}?saved=1`);
   }
 
   @Get('coverage/campaigns/:cid/nodes/:nid/export.:format')
@@ -298,17 +296,10 @@ export class CoverageController {
     if (!['csv', 'xlsx', 'pdf'].includes(format)) {
       throw new CoreException(CoreErrorCode.NOT_FOUND, 'Unknown format.');
     }
-    const file = await this.exports.export(
-      principal,
-      cid,
-      nid,
-      format as ExportFormat,
-      negotiateLang(req),
+    this.pages.download(
+      res,
+      await this.exports.export(principal, cid, nid, format as ExportFormat, this.pages.lang(req)),
     );
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    res.send(file.body);
   }
 
   @Get('coverage/campaigns/new')
@@ -320,10 +311,10 @@ export class CoverageController {
     @Query('node', ParseUUIDPipe) nodeId: string,
   ): Promise<void> {
     await this.access.assertAccess(principal, nodeId, [Role.OFFICIAL]);
-    const lang = negotiateLang(req);
+    const lang = this.pages.lang(req);
     const node = await this.orgs.getById(nodeId);
     const t = (k: string): string => I18n.t(lang, k);
-    this.send(res, 'campaign-new', lang, req, t('coverage.newCampaign'), {
+    this.pages.render(req, res, 'campaign-new', t('coverage.newCampaign'), {
       node,
       csrf: this.csrf.token(req, res),
       kinds: ['school_year', 'semester', 'custom'].map((k) => ({
@@ -367,15 +358,9 @@ export class CoverageController {
       requirements,
       dueDays: int(body.dueDays),
       lockDays: int(body.lockDays),
-      reminderDays: str(body.reminderDays)
-        .split(/[,\s;]+/)
-        .filter(Boolean)
-        .map(Number),
+      reminderDays: list(body.reminderDays),
     });
-    res.redirect(
-      303,
-      `/coverage/campaigns/${c.id}/nodes/${c.scopeNodeId}?lang=${negotiateLang(req)}`,
-    );
+    this.pages.redirect(req, res, `/coverage/campaigns/${c.id}/nodes/${c.scopeNodeId}`);
   }
 
   @Get('coverage/orgs/import')
@@ -385,11 +370,28 @@ export class CoverageController {
     @Res() res: Response,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    const lang = negotiateLang(req);
     const roots = await this.orgs.getMany(this.access.roots(principal, [Role.OFFICIAL]));
-    this.send(res, 'import', lang, req, I18n.t(lang, 'coverage.import'), {
+    this.pages.render(req, res, 'import', I18n.t(this.pages.lang(req), 'coverage.import'), {
       roots: roots.filter((r) => r.type !== OrgType.SCHOOL && r.type !== OrgType.FACILITY),
       csrf: this.csrf.token(req, res),
+    });
+  }
+
+  /** A sample file with the expected columns (the import page links to it). */
+  @Get('coverage/orgs/import/sample.csv')
+  @UseGuards(SessionGuard)
+  importSample(@Res() res: Response): void {
+    const rows = [
+      ['code', 'name', 'type', 'parent_code', 'levels', 'effective_from'],
+      ['79-XA-001', 'Phường Bến Nghé', 'commune', '79', '', '2025-07-01'],
+      ['79-TH-001', 'Trường Tiểu học Kim Đồng', 'school', '79-XA-001', 'primary', '2025-07-01'],
+      ['79-THPT-001', 'Trường THPT Lê Quý Đôn', 'school', '79', 'upper_secondary', ''],
+      ['79-BT-001', 'Cơ sở bảo trợ xã hội Thị Nghè', 'facility', '79-XA-001', '', ''],
+    ];
+    this.pages.download(res, {
+      contentType: 'text/csv; charset=utf-8',
+      fileName: 'org-import-sample.csv',
+      body: Buffer.from(`\ufeff${stringify(rows)}`, 'utf8'),
     });
   }
 
@@ -422,7 +424,7 @@ export class CoverageController {
       dryRun: body.dryRun === 'on' || body.dryRun === 'true',
       createdBy: principal.accountId,
     });
-    res.redirect(303, `/coverage/orgs/imports/${row.id}?lang=${negotiateLang(req)}`);
+    this.pages.redirect(req, res, `/coverage/orgs/imports/${row.id}`);
   }
 
   @Get('coverage/orgs/imports/:id')
@@ -433,31 +435,32 @@ export class CoverageController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
-    const row = await this.imports.get(id);
-    await this.access.assertAccess(principal, row.rootNodeId, [Role.OFFICIAL]);
-    const lang = negotiateLang(req);
+    const row = await this.importOf(principal, id);
+    const lang = this.pages.lang(req);
     const finished = ['invalid', 'valid', 'done', 'failed'].includes(row.status);
     const state = {
       status: row.status,
       statusLabel: I18n.t(lang, `coverage.import.status.${row.status}`),
       total: row.total,
       processed: row.processed,
+      percent: row.total ? Math.floor((100 * row.processed) / row.total) : 0,
       finished,
     };
     if (req.query.format === 'json') {
       res.json(state);
       return;
     }
-    this.send(
+    const pager = this.pages.pager(req, 'page', row.errors.length, 100);
+    this.pages.render(
+      req,
       res,
       'import-status',
-      lang,
-      req,
       I18n.t(lang, 'coverage.import'),
       {
         row,
         state,
-        errors: row.errors.map((e) => ({
+        pager,
+        errors: row.errors.slice(pager.offset, pager.offset + pager.size).map((e) => ({
           ...e,
           reasonLabel: I18n.t(lang, `orgs.import.reason.${e.reason}`),
         })),
@@ -469,6 +472,39 @@ export class CoverageController {
     );
   }
 
+  /** The error report as a file: line, column, reason (in the page's language), value. */
+  @Get('coverage/orgs/imports/:id/errors.csv')
+  @UseGuards(SessionGuard)
+  async importErrors(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
+    const row = await this.importOf(principal, id);
+    const lang = this.pages.lang(req);
+    const t = (k: string): string => I18n.t(lang, k);
+    const rows = [
+      [
+        t('coverage.import.line'),
+        t('coverage.import.column'),
+        t('coverage.import.reason'),
+        t('coverage.import.value'),
+      ],
+      ...row.errors.map((e) => [
+        String(e.line),
+        e.column,
+        t(`orgs.import.reason.${e.reason}`),
+        e.value ?? '',
+      ]),
+    ];
+    this.pages.download(res, {
+      contentType: 'text/csv; charset=utf-8',
+      fileName: `import-errors-${row.id.slice(0, 8)}.csv`,
+      body: Buffer.from(`\ufeff${stringify(rows)}`, 'utf8'),
+    });
+  }
+
   @Post('coverage/orgs/imports/:id/confirm')
   @UseGuards(SessionGuard, CsrfGuard)
   async importConfirm(
@@ -477,23 +513,15 @@ export class CoverageController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
-    const row = await this.imports.get(id);
-    await this.access.assertAccess(principal, row.rootNodeId, [Role.OFFICIAL]);
+    await this.importOf(principal, id);
     await this.imports.confirm(id);
-    res.redirect(303, `/coverage/orgs/imports/${id}?lang=${negotiateLang(req)}`);
+    this.pages.redirect(req, res, `/coverage/orgs/imports/${id}`);
   }
 
-  private send(
-    res: Response,
-    template: string,
-    lang: Lang,
-    req: Request,
-    title: string,
-    data: Record<string, unknown>,
-    scripts: string[] = [],
-  ): void {
-    res
-      .type('html')
-      .send(this.views.page(template, { title, lang, path: req.originalUrl, scripts }, data));
+  /** An import, for an official of the node it was made into. */
+  private async importOf(principal: Principal, id: string): Promise<OrgImportEntity> {
+    const row = await this.imports.get(id);
+    await this.access.assertAccess(principal, row.rootNodeId, [Role.OFFICIAL]);
+    return row;
   }
 }
