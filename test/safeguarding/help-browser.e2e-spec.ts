@@ -1,4 +1,5 @@
 import { Role } from '@lib/core';
+import { ConcernReportEntity } from '@lib/safeguarding';
 import type { Browser, Page } from 'playwright-core';
 import { createAccount, createTenant, Tenant, TEST_PASSWORD } from '../support/fixtures';
 import { AxeFinding, axeCheck, launchChromium, PHONE } from '../support/player-browser';
@@ -136,7 +137,11 @@ describe('Concern pages in a browser without JavaScript', () => {
     await submit('form button[type="submit"]');
     expect(page.url()).toContain('/safeguarding');
     await check('queue');
-    await submit('.sg-item-link');
+    // The parent's report (the pupil's is in the queue too).
+    const [parents] = await tool.dataSource
+      .getRepository(ConcernReportEntity)
+      .find({ where: { schoolOrgNodeId: tenant.school.id, source: 'web' as never } });
+    await submit(`.sg-item-link[href*="${parents.id}"]`);
     expect(await page.locator('.sg-pre').first().textContent()).toContain('bị bắt nạt');
     await check('report');
     await submit('form[action*="/move"] button');

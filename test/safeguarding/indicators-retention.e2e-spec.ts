@@ -186,4 +186,69 @@ describe('Concern indicators and retention', () => {
     const own = await browser.get(`/safeguarding/indicators?org=${schools[0]}&lang=en`);
     expect(own.text).toContain('<td>14</td>');
   });
+
+  it('lets a reporter take back their contact details with the code; the lead still has the report', async () => {
+    const reports = tool.get<ConcernReportsService>(ConcernReportsService);
+    const created = await reports.create({
+      source: ConcernSource.WEB,
+      schoolOrgNodeId: schools[2],
+      input: {
+        ...input(99),
+        contactMethod: ContactMethod.EMAIL,
+        email: 'withdraw-me@example.test',
+        reporterName: 'Nguyen Thi Withdraw',
+      },
+      lang: 'en',
+    });
+    const parent = new TestBrowser(tool.url);
+    const page = await parent.get('/help/status?lang=en');
+    const status = await parent.post('/help/status?lang=en', {
+      ...hiddenFields(page.text),
+      code: created.reference!,
+    });
+    expect(status.text).toContain('Remove my contact details');
+    const res = await parent.post('/help/status/forget-contact?lang=en', {
+      ...hiddenFields(status.text, '/help/status/forget-contact'),
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Your contact details and name have been deleted.');
+    expect(res.text).not.toContain('Remove my contact details');
+    const row = await tool.dataSource
+      .getRepository(ConcernReportEntity)
+      .findOneByOrFail({ id: created.report.id });
+    expect(row).toMatchObject({ contactMethod: 'none', contactEncrypted: null });
+    const dump = JSON.stringify(await tool.dataSource.query('SELECT * FROM concern_report'));
+    expect(dump).not.toContain('withdraw-me');
+
+    const lead = await createAccount(tool, Role.SAFEGUARDING_LEAD, schools[2]);
+    const browser = new TestBrowser(tool.url);
+    await signInBrowser(browser, lead.email, TEST_PASSWORD);
+    const report = await browser.get(`/safeguarding/reports/${created.report.id}?lang=en`);
+    expect(report.text).toContain('Report number 99');
+    expect(report.text).not.toContain('withdraw-me@example.test');
+    expect(report.text).not.toContain('Nguyen Thi Withdraw');
+    expect(report.text).toContain('Reporter withdrew their contact details');
+    // A second try (or an unknown code) changes nothing and says so.
+    const again = await parent.post('/help/status/forget-contact?lang=en', {
+      ...hiddenFields(page.text),
+      code: created.reference!,
+    });
+    expect(again.status).toBe(404);
+  });
+
+  it("keeps no fingerprint of an erased report's body", async () => {
+    const [r] = await file(schools[0], 1);
+    const repo = tool.dataSource.getRepository(ConcernReportEntity);
+    await repo.update({ id: r.id }, { requestIndex: 'f'.repeat(64) });
+    const lead = await createAccount(tool, Role.SAFEGUARDING_LEAD, schools[0]);
+    const auth = tool.get<AuthService>(AuthService);
+    const principal = await auth.principalOf((await auth.findByEmail(lead.email))!);
+    const reports = tool.get<ConcernReportsService>(ConcernReportsService);
+    await reports.transition(principal, r.id, { to: 'closed' as never });
+    await reports.eraseOnRequest(principal, r.id);
+    expect(await repo.findOneByOrFail({ id: r.id })).toMatchObject({
+      requestIndex: null,
+      detailsEncrypted: null,
+    });
+  });
 });

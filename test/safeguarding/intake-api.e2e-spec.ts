@@ -1,6 +1,8 @@
-import { parseCliArgs, Role } from '@lib/core';
+import { AuthService, parseCliArgs, Role } from '@lib/core';
 import {
   ConcernReportEntity,
+  ConcernReportsService,
+  ConcernState,
   INTAKE_REPORTS_PER_MINUTE,
   IntakeKeyCreateCommand,
   IntakeKeyRevokeCommand,
@@ -136,5 +138,22 @@ describe('Safeguarding intake API', () => {
     expect(limited.body.error.code).toBe('SG_API_RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     await send(body(), key).expect(201);
+  });
+
+  it('answers a replay of an erased report as a duplicate, with nothing of its body kept', async () => {
+    const b = body();
+    const first = await send(b).expect(201);
+    const lead = await createAccount(tool, Role.SAFEGUARDING_LEAD, tenant.school.id);
+    const auth = tool.get<AuthService>(AuthService);
+    const principal = await auth.principalOf((await auth.findByEmail(lead.email))!);
+    const reports = tool.get<ConcernReportsService>(ConcernReportsService);
+    await reports.transition(principal, first.body.id, { to: ConcernState.CLOSED });
+    await reports.eraseOnRequest(principal, first.body.id);
+    const row = await tool.dataSource
+      .getRepository(ConcernReportEntity)
+      .findOneByOrFail({ id: first.body.id });
+    expect(row).toMatchObject({ requestIndex: null, detailsEncrypted: null });
+    const again = await send(b).expect(200);
+    expect(again.body).toMatchObject({ id: first.body.id, duplicate: true });
   });
 });

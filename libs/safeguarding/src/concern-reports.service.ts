@@ -131,6 +131,8 @@ export interface ReporterStatus {
   state: ConcernState;
   receivedAt: Date;
   outcome: string | null;
+  /** The reporter left a way to be contacted (they may take it back). */
+  hasContact: boolean;
 }
 
 const SCHOOL_TYPES = [OrgType.SCHOOL, OrgType.FACILITY];
@@ -607,7 +609,52 @@ export class ConcernReportsService {
       outcome: report.outcomeEncrypted
         ? this.crypto.decrypt(report.outcomeEncrypted, report.id)
         : null,
+      hasContact: report.contactMethod !== ContactMethod.NONE,
     };
+  }
+
+  /**
+   * The reporter takes back the consent to be contacted (Law 91/2025: withdrawn consent ends the
+   * processing): the contact, their name and — for a pupil who asked to be found at school —
+   * their pseudonymous id are removed for good. What happened stays for the lead to act on.
+   * Returns false when the code is unknown, erased, or there was no contact to remove.
+   */
+  async withdrawContact(code: unknown): Promise<boolean> {
+    const ref = normaliseReferenceCode(code);
+    if (!ref) {
+      return false;
+    }
+    const report = await this.reports.findOne({
+      where: { referenceIndex: this.crypto.blindIndex('sg-reference', ref) },
+    });
+    if (!report || report.erasedAt || report.contactMethod === ContactMethod.NONE) {
+      return false;
+    }
+    const details = this.decryptDetails(report);
+    const kept = details
+      ? (({ reporterName: _name, learnerId: _learner, ...rest }) => rest)(details)
+      : null;
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(ConcernReportEntity).update(
+        { id: report.id },
+        {
+          contactMethod: ContactMethod.NONE,
+          contactEncrypted: null,
+          ...(kept ? { detailsEncrypted: this.crypto.encryptJson(kept, report.id) } : {}),
+        },
+      );
+      await this.audit.append(
+        {
+          reportId: report.id,
+          actorKind: AuditActorKind.REPORTER,
+          action: AuditAction.CONTACT_WITHDRAWN,
+          details: { was: report.contactMethod },
+        },
+        m,
+      );
+    });
+    this.logger.log({ msg: 'reporter withdrew contact details', reportId: report.id });
+    return true;
   }
 
   // ---------------------------------------------------------------- jobs
@@ -840,19 +887,27 @@ export class ConcernReportsService {
   }
 
   /** Erases closed reports whose retention period is over. */
-  async eraseExpired(): Promise<number> {
+  async eraseExpired(maxBatches = 20): Promise<number> {
     const before = new Date(
       this.clock.now().getTime() - this.config.safeguarding.retentionDays * 86_400_000,
     );
-    const rows = await this.reports.find({
-      where: { state: ConcernState.CLOSED, closedAt: LessThan(before), erasedAt: IsNull() },
-      select: ['id'],
-      take: 500,
-    });
-    for (const r of rows) {
-      await this.erase(r.id, AuditActorKind.SYSTEM, null, 'retention');
+    let erased = 0;
+    // Batches of 500 until none is left (at most 10,000 a run; the next run takes the rest).
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const rows = await this.reports.find({
+        where: { state: ConcernState.CLOSED, closedAt: LessThan(before), erasedAt: IsNull() },
+        select: ['id'],
+        take: 500,
+      });
+      for (const r of rows) {
+        await this.erase(r.id, AuditActorKind.SYSTEM, null, 'retention');
+      }
+      erased += rows.length;
+      if (rows.length < 500) {
+        break;
+      }
     }
-    return rows.length;
+    return erased;
   }
 
   private async erase(

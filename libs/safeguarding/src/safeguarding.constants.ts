@@ -86,6 +86,8 @@ export enum AuditAction {
   HANDED_OFF = 'handed_off',
   /** Nobody is lead at the school or above: the school's admins were told (no content). */
   ADMIN_ALERTED = 'admin_alerted',
+  /** The reporter took back their contact details (and name) with their code. */
+  CONTACT_WITHDRAWN = 'contact_withdrawn',
 }
 
 /** Age bands of the curricula (module ids start with their prefix). */

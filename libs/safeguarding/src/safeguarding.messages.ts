@@ -44,6 +44,7 @@ I18n.register({
     'sg.audit.erased': 'Đã xoá nội dung',
     'sg.audit.duplicate_submission': 'Gửi lại lần nữa (trùng)',
     'sg.audit.access_refused': 'Bị từ chối truy cập',
+    'sg.audit.contact_withdrawn': 'Người báo cáo rút lại thông tin liên hệ',
     'sg.audit.handed_off': 'Chuyển giao lên cấp trên',
     'sg.audit.admin_alerted': 'Báo cho quản trị trường: chưa có người phụ trách',
     'sg.mail.unassigned.subject':
@@ -132,6 +133,7 @@ I18n.register({
     'sg.audit.erased': 'Content erased',
     'sg.audit.duplicate_submission': 'Submitted again (duplicate)',
     'sg.audit.access_refused': 'Access refused',
+    'sg.audit.contact_withdrawn': 'Reporter withdrew their contact details',
     'sg.audit.handed_off': 'Handed over to the next level',
     'sg.audit.admin_alerted': 'School admins told: no safeguarding lead named',
     'sg.mail.unassigned.subject':

@@ -219,6 +219,39 @@ export class HelpController {
             explain: I18n.t(lang, `sgp.status.${status.state}`),
             receivedAt: formatVnDateTime(status.receivedAt),
             outcome: status.outcome,
+            hasContact: status.hasContact,
+          },
+        }),
+      );
+  }
+
+  /** The reporter takes back their contact details (needs the code, like the status). */
+  @Post('status/forget-contact')
+  @UseGuards(NoUploadGuard, CsrfGuard)
+  @RateLimit({ name: 'sg-help-status', points: 20, durationSeconds: 600 })
+  async forgetContact(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { code?: string },
+  ): Promise<void> {
+    const lang = negotiateLang(req);
+    const done = await this.reports.withdrawContact(body.code);
+    const status = done ? await this.reports.statusByReference(body.code) : null;
+    res
+      .status(done ? 200 : 404)
+      .type('html')
+      .send(
+        this.views.page('help-status', this.meta(lang, 'adult', null, req), {
+          csrf: this.csrf.token(req, res),
+          code: typeof body.code === 'string' ? body.code.slice(0, 20) : '',
+          looked: true,
+          forgotten: done,
+          status: status && {
+            state: I18n.t(lang, `sg.state.${status.state}`),
+            explain: I18n.t(lang, `sgp.status.${status.state}`),
+            receivedAt: formatVnDateTime(status.receivedAt),
+            outcome: status.outcome,
+            hasContact: status.hasContact,
           },
         }),
       );

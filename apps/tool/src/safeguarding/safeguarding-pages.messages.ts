@@ -190,6 +190,11 @@ I18n.register({
     'sgp.status.state': 'Tình trạng',
     'sgp.status.outcome': 'Lời nhắn của nhà trường',
     'sgp.status.noOutcome': 'Chưa có lời nhắn.',
+    'sgp.status.forget': 'Xoá thông tin liên hệ của tôi',
+    'sgp.status.forgetHint':
+      'Nếu bạn không muốn nhà trường liên hệ lại nữa: email/số điện thoại và tên bạn để lại sẽ bị xoá hẳn. Nội dung báo cáo vẫn được giữ để nhà trường xử lý.',
+    'sgp.status.forgotten':
+      'Đã xoá thông tin liên hệ và tên của bạn. Nhà trường sẽ không liên hệ lại; bạn vẫn xem được tình trạng bằng mã này.',
     'sgp.status.new': 'Đã tới nhà trường, đang chờ người phụ trách tiếp nhận.',
     'sgp.status.acknowledged': 'Người phụ trách đã đọc báo cáo.',
     'sgp.status.in_progress': 'Nhà trường đang xử lý.',
@@ -478,6 +483,11 @@ I18n.register({
     'sgp.status.state': 'Status',
     'sgp.status.outcome': 'Message from the school',
     'sgp.status.noOutcome': 'No message yet.',
+    'sgp.status.forget': 'Remove my contact details',
+    'sgp.status.forgetHint':
+      'If you no longer want the school to contact you: the e-mail or phone number and the name you left are deleted for good. What you reported stays so the school can act on it.',
+    'sgp.status.forgotten':
+      'Your contact details and name have been deleted. The school will not contact you; you can still check the status with this code.',
     'sgp.status.new': 'It has reached the school and is waiting for the safeguarding lead.',
     'sgp.status.acknowledged': 'The safeguarding lead has read it.',
     'sgp.status.in_progress': 'The school is working on it.',
