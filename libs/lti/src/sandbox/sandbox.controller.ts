@@ -210,7 +210,8 @@ export class SandboxController {
       return;
     }
     const lang = negotiateLang(req);
-    const params = new URLSearchParams({ storage: 'frame' });
+    // `storage=none`: an LMS without platform storage (the tool then offers a new window).
+    const params = new URLSearchParams(q.storage === 'none' ? {} : { storage: 'frame' });
     for (const k of ['class', 'user', 'link', 'dl', 'locale']) {
       const v = q[k];
       if (typeof v === 'string' && v) {
