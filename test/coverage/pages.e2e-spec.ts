@@ -305,7 +305,7 @@ describe('Coverage pages: pagination, empty states, import files, languages, acc
       }
       expect(seen.size).toBe(checks.length * 2);
       expect(found).toEqual([]);
-    });
+    }, 240_000); // 14 page loads with axe on two shared, busy cores
 
     it('draws the chart from the page data with the local chart.js (no blocked script)', async () => {
       const p = await session(province);
