@@ -10,6 +10,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
@@ -20,6 +21,14 @@ import { eventually, TestTool, usesRedis } from '../support/test-app';
 
 const ROOT = path.join(__dirname, '../..');
 const COUNT = 5000;
+/** Issue 6: the worker stays under 400 MB during a broadcast. */
+const WORKER_LIMIT_MB = 400;
+
+/** Peak resident memory of a live process so far (VmHWM), in MB. */
+function peakRssMB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -178,6 +187,7 @@ describe(`Broadcast faults (${usesRedis() ? 'worker process, Bull' : 'tool proce
     await eventually(async () => count() >= COUNT * 0.4, 90_000).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${first.log()}`);
     });
+    const firstPeak = peakRssMB(first.child.pid!);
     await kill(first.child);
     const atKill = count();
     mark(`killed after ${atKill} of ${COUNT} e-mails`);
@@ -198,6 +208,14 @@ describe(`Broadcast faults (${usesRedis() ? 'worker process, Bull' : 'tool proce
       },
     );
     mark('all delivered');
+    const secondPeak = peakRssMB(second.child.pid!);
+    mark(
+      `peak RSS of the delivering process: ${firstPeak.toFixed(0)} MB, then ${secondPeak.toFixed(0)} MB`,
+    );
+    if (usesRedis()) {
+      // The worker (the tool with the inline queue also serves HTTP: no such budget).
+      expect(Math.max(firstPeak, secondPeak)).toBeLessThan(WORKER_LIMIT_MB);
+    }
     await new Promise((r) => setTimeout(r, 1000)); // would a duplicate still come?
     assertExactlyOnce(subject, emails);
     const batches = await ds.getRepository(BatchEntity).find({ where: { messageId: message.id } });
@@ -243,6 +261,9 @@ describe(`Broadcast faults (${usesRedis() ? 'worker process, Bull' : 'tool proce
         },
       );
       mark('all delivered');
+      const peak = peakRssMB(worker.child.pid!);
+      mark(`peak RSS of the worker: ${peak.toFixed(0)} MB`);
+      expect(peak).toBeLessThan(WORKER_LIMIT_MB);
       await new Promise((r) => setTimeout(r, 1000));
       assertExactlyOnce(subject, emails);
       expect(app.get(QueueService).driverKind).toBe('bull');
