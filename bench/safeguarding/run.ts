@@ -3,7 +3,7 @@
  *
  *   node -r @swc-node/register bench/safeguarding/run.ts [--db sqlite|postgres] [--reports 20000]
  *
- * Builds one province (20 communes × 10 schools) with N concern reports (default 20,000, all
+ * Builds (in a fresh database) one province (20 communes × 10 schools) with N concern reports (default 20,000, all
  * encrypted like real ones): every report still open, half escalated to their commune, a tenth
  * of those on to the province. Then times, for a school lead, a commune lead and the province
  * lead, the first page (50 rows) of the queue:
@@ -69,10 +69,9 @@ async function ensureDatabase(): Promise<void> {
   }
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB]);
-  if (exists.rowCount === 0) {
-    await admin.query(`CREATE DATABASE ${DB}`);
-  }
+  // A fresh database each run, so every run measures the same data.
+  await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
+  await admin.query(`CREATE DATABASE ${DB}`);
   await admin.end();
 }
 
@@ -230,6 +229,8 @@ async function seed(
   if (batch.length) {
     await repo.insert(batch);
   }
+  // Planner statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would have.
+  await ds.query(ON_POSTGRES ? 'ANALYZE concern_report, org_node' : 'ANALYZE');
   return { province, commune: communes[0], school: schools[0].school };
 }
 

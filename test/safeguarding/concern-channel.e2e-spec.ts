@@ -176,6 +176,14 @@ describe('Concern channel: from "I need help" to the outcome', () => {
     });
     expect(sent.status).toBe(201);
     expect(sent.text).toContain('Đã nhận báo cáo');
+    // In danger now: the call to 113 comes before the thanks.
+    expect(sent.text.indexOf('hãy gọi Công an 113 ngay')).toBeGreaterThan(0);
+    expect(sent.text.indexOf('hãy gọi Công an 113 ngay')).toBeLessThan(
+      sent.text.indexOf('Đã nhận báo cáo</h1>'),
+    );
+    expect(sent.text.indexOf('href="tel:113"')).toBeLessThan(
+      sent.text.indexOf('Đã nhận báo cáo</h1>'),
+    );
     parentRef = REF.exec(sent.text)![1];
     const [row] = await tool.dataSource
       .getRepository(ConcernReportEntity)

@@ -178,6 +178,8 @@ export class HelpController {
           reference: created.reference,
           title: tonedText(lang, tone, 'sgp.sent.title'),
           body: tonedText(lang, tone, 'sgp.sent.body'),
+          // In danger now: the help lines come first, before anything else on the page.
+          danger: input.imminentDanger ? tonedText(lang, tone, 'sgp.sent.danger') : null,
           tone,
           again: this.formHref(target, lang),
           lt: target.lt,

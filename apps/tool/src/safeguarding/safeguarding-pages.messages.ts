@@ -175,6 +175,12 @@ I18n.register({
       'Báo cáo đã tới người phụ trách bảo vệ học sinh của trường. Nếu bạn gặp nguy hiểm hoặc cần nói chuyện ngay, hãy gọi 111 hoặc 113.',
     'sgp.sent.body.adult':
       'Báo cáo đã được chuyển tới người phụ trách bảo vệ học sinh của trường. Báo cáo khẩn được xem ngay; các báo cáo khác được tiếp nhận trong vòng một ngày học.',
+    'sgp.sent.danger.young':
+      'Em nói em đang gặp nguy hiểm: hãy gọi 113 ngay hoặc chạy tới chỗ một người lớn ở gần. Thầy cô cũng đã được báo.',
+    'sgp.sent.danger.teen':
+      'Bạn nói bạn đang gặp nguy hiểm: hãy gọi 113 ngay hoặc tìm một người lớn ở gần. Nhà trường cũng đã được báo.',
+    'sgp.sent.danger.adult':
+      'Bạn cho biết trẻ đang gặp nguy hiểm: hãy gọi Công an 113 ngay nếu chưa gọi. Nhà trường đã được báo khẩn.',
     'sgp.sent.code': 'Mã báo cáo của bạn',
     'sgp.sent.codeHint':
       'Hãy ghi lại mã này ở nơi an toàn. Dùng mã để xem tình trạng và lời nhắn của nhà trường.',
@@ -285,6 +291,7 @@ I18n.register({
     'sgp.actor.reporter': 'Người báo cáo',
     'sgp.actor.service': 'Dịch vụ',
     'sgp.actor.system': 'Hệ thống',
+    'sgp.ind.none': 'Chưa có đơn vị nào trực thuộc.',
     'sgp.ind.title': 'Chỉ số kênh báo cáo lo ngại',
     'sgp.ind.intro':
       'Chỉ có số liệu tổng hợp, không có nội dung báo cáo. Ô dưới {threshold} được ẩn (và ẩn thêm một ô để không suy ra được).',
@@ -469,6 +476,12 @@ I18n.register({
       "Your report has reached the school's safeguarding lead. If you are in danger or need to talk now, call 111 or 113.",
     'sgp.sent.body.adult':
       "The report has gone to the school's safeguarding lead. Urgent reports are read at once; others are acknowledged within one school day.",
+    'sgp.sent.danger.young':
+      'You said you are in danger: call 113 now or go to an adult near you. Your school has been told too.',
+    'sgp.sent.danger.teen':
+      'You said you are in danger: call 113 now or find an adult near you. Your school has been told too.',
+    'sgp.sent.danger.adult':
+      'You said the child is in danger: call the police on 113 now if you have not already. The school has been told urgently.',
     'sgp.sent.code': 'Your report code',
     'sgp.sent.codeHint':
       "Keep this code somewhere safe. Use it to see the status and the school's answer.",
@@ -578,6 +591,7 @@ I18n.register({
     'sgp.actor.reporter': 'Reporter',
     'sgp.actor.service': 'Service',
     'sgp.actor.system': 'System',
+    'sgp.ind.none': 'No units below this one yet.',
     'sgp.ind.title': 'Concern channel indicators',
     'sgp.ind.intro':
       'Counts only, never a report. Cells under {threshold} are hidden (with one more so they cannot be worked out).',
