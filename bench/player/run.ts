@@ -7,7 +7,8 @@
  *
  * Each database runs in its own child process (bench/player/tool-child.ts: the tool plus a class
  * of pupils launched from the sandbox LMS, each with an answered attempt); this process drives
- * the load over HTTP, so client and server do not share an event loop.
+ * the load over HTTP, so client and server do not share an event loop. It also prints the tool
+ * process's CPU time per request, which the machine's other load disturbs far less than latency.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -68,7 +69,7 @@ function stats(latencies: number[], errors: number, seconds: number, maxBytes?: 
 
 async function startChild(
   db: 'sqlite' | 'postgres',
-): Promise<{ targets: Targets; stop: () => Promise<void> }> {
+): Promise<{ targets: Targets; cpuMs: () => Promise<number>; stop: () => Promise<void> }> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
@@ -104,15 +105,47 @@ async function startChild(
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  const lines: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    const waiter = waiting.shift();
+    if (waiter) {
+      waiter(l);
+    } else {
+      lines.push(l);
+    }
+  });
+  const nextLine = (): Promise<string> =>
+    lines.length ? Promise.resolve(lines.shift()!) : new Promise((r) => waiting.push(r));
   const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', resolve);
+    nextLine().then(resolve, reject);
     child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
   });
   return {
     targets: JSON.parse(line) as Targets,
+    cpuMs: async () => {
+      child.stdin.write('cpu\n');
+      for (;;) {
+        const answer = await nextLine();
+        try {
+          const parsed = JSON.parse(answer) as { cpuMs?: unknown };
+          if (typeof parsed.cpuMs === 'number') {
+            return parsed.cpuMs;
+          }
+        } catch {
+          // not the answer (a log line): keep reading
+        }
+      }
+    },
     stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
+      const exited = new Promise<void>((r) =>
+        child.once('exit', (code, signal) => {
+          if (code !== 0) {
+            process.stderr.write(`${db} tool process ended with ${code ?? signal}\n`);
+          }
+          r();
+        }),
+      );
       child.stdin.end();
       await exited;
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -127,7 +160,9 @@ async function startChild(
 }
 
 /** GETs random player pages for SECONDS with CONCURRENCY clients; latency per page kind. */
-async function renderPages(t: Targets): Promise<Record<string, Stats>> {
+async function renderPages(
+  t: Targets,
+): Promise<{ stats: Record<string, Stats>; requests: number }> {
   const kinds: Array<{ kind: string; path: (l: Targets['learners'][number]) => string }> = [
     { kind: 'module entry', path: () => `/play/${t.module}` },
     { kind: 'lesson page', path: (l) => `/play/attempt/${l.attemptId}/2` },
@@ -141,6 +176,7 @@ async function renderPages(t: Targets): Promise<Record<string, Stats>> {
   const latencies: Record<string, number[]> = { all: [] };
   const errors: Record<string, number> = { all: 0 };
   let maxBytes = 0;
+  let requests = 0; // warm-up included: the CPU sample spans both
   const run = async (ms: number, record: boolean): Promise<void> => {
     const end = Date.now() + ms;
     await Promise.all(
@@ -154,6 +190,7 @@ async function renderPages(t: Targets): Promise<Record<string, Stats>> {
           });
           const body = await res.arrayBuffer();
           const ms2 = performance.now() - started;
+          requests++;
           if (!record) {
             continue;
           }
@@ -173,12 +210,15 @@ async function renderPages(t: Targets): Promise<Record<string, Stats>> {
   };
   await run(2000, false);
   await run(SECONDS * 1000, true);
-  return Object.fromEntries(
-    Object.keys(latencies).map((k) => [
-      k,
-      stats(latencies[k], errors[k] ?? 0, SECONDS, k === 'all' ? maxBytes : undefined),
-    ]),
-  );
+  return {
+    requests,
+    stats: Object.fromEntries(
+      Object.keys(latencies).map((k) => [
+        k,
+        stats(latencies[k], errors[k] ?? 0, SECONDS, k === 'all' ? maxBytes : undefined),
+      ]),
+    ),
+  };
 }
 
 /** Hands in every prepared attempt, CONCURRENCY at a time. */
@@ -251,16 +291,28 @@ async function main(): Promise<void> {
   };
   for (const db of dbs) {
     process.stderr.write(`${db}: preparing ${LEARNERS} pupils with answered attempts…\n`);
-    const { targets, stop } = await startChild(db);
+    const { targets, cpuMs, stop } = await startChild(db);
     try {
       process.stderr.write(
         `${db}: rendering pages for ${SECONDS} s at ${CONCURRENCY} in flight…\n`,
       );
-      const pages = await renderPages(targets);
+      const c0 = await cpuMs();
+      const { stats: pages, requests } = await renderPages(targets);
+      const c1 = await cpuMs();
       process.stderr.write(`${db}: handing in ${targets.learners.length} attempts…\n`);
       const submissions = await submitAll(targets);
+      const c2 = await cpuMs();
       const results = await resultPages(targets);
-      report[db] = { queue: targets.queue, pages, submissions, results };
+      const c3 = await cpuMs();
+      const n = targets.learners.length;
+      // The tool process's CPU per request (with SQLite the database is in it too; with the
+      // inline queue so are the scores it posts to the sandbox LMS while hand-ins run).
+      const cpu = {
+        page: round((c1 - c0) / requests),
+        submission: round((c2 - c1) / n),
+        result: round((c3 - c2) / n),
+      };
+      report[db] = { queue: targets.queue, pages, submissions, results, cpu };
     } finally {
       await stop();
     }
@@ -277,6 +329,7 @@ async function main(): Promise<void> {
       pages: Record<string, Stats>;
       submissions: Stats;
       results: Stats;
+      cpu: { page: number; submission: number; result: number };
     };
     process.stdout.write(`\n${db} (queue: ${r.queue}), ${CONCURRENCY} in flight\n`);
     for (const [k, s] of Object.entries(r.pages)) {
@@ -284,6 +337,21 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${line('graded submissions', r.submissions)}\n`);
     process.stdout.write(`${line('results page', r.results)}\n`);
+    process.stdout.write(
+      `  tool CPU per request: page ${r.cpu.page} ms, submission ${r.cpu.submission} ms, results page ${r.cpu.result} ms\n`,
+    );
+  }
+  if (report.sqlite && report.postgres) {
+    // Side by side from the same run (the machine's load changes between runs).
+    type Side = { pages: Record<string, Stats>; submissions: Stats; cpu: { page: number } };
+    const a = report.sqlite as Side;
+    const b = report.postgres as Side;
+    const ratio = (x: number, y: number): string => (y ? (x / y).toFixed(2) : '—');
+    process.stdout.write(
+      `\nPostgreSQL ÷ SQLite: page render p95 ×${ratio(b.pages.all.p95, a.pages.all.p95)}, ` +
+        `graded submissions/s ×${ratio(b.submissions.perSecond, a.submissions.perSecond)}, ` +
+        `tool CPU per page ×${ratio(b.cpu.page, a.cpu.page)}\n`,
+    );
   }
   process.stdout.write(`\n(written to ${path.relative(root, file)})\n`);
 }

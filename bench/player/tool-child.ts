@@ -20,6 +20,9 @@ import {
   scenarioPath,
 } from '../../test/support/player-fixtures';
 import { startTool } from '../../test/support/test-app';
+import * as fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { createInterface } from 'node:readline';
 
 export const MODULE = 'up-strong-passwords';
 
@@ -74,7 +77,8 @@ async function main(): Promise<void> {
   const player = tool.get<PlayerService>(PlayerService);
   const launches = tool.get<LaunchService>(LaunchService);
   const out: Array<{ lt: string; attemptId: string }> = [];
-  await pool(cls.students, 4, async (student) => {
+  // One launch at a time: on SQLite, overlapping launch transactions fail (reported to the lead).
+  await pool(cls.students, 1, async (student) => {
     const { lt } = await launchFromSandbox(tool, {
       classId: cls.classId,
       userId: student.id,
@@ -89,6 +93,13 @@ async function main(): Promise<void> {
     }
     out.push({ lt, attemptId: attempt.id });
   });
+  // BENCH_PROFILE=<file.cpuprofile>: a CPU profile of the tool while the load runs.
+  const session = process.env.BENCH_PROFILE ? new Session() : null;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   process.stdout.write(
     `${JSON.stringify({
       url: tool.url,
@@ -99,9 +110,28 @@ async function main(): Promise<void> {
       learners: out,
     })}\n`,
   );
-  process.stdin.resume();
+  // "cpu" on stdin: the tool process's CPU time so far, one JSON line. The parent asks around
+  // each phase; CPU per request changes far less with the machine's other load than latency.
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() === 'cpu') {
+      const used = process.cpuUsage();
+      process.stdout.write(`${JSON.stringify({ cpuMs: (used.user + used.system) / 1000 })}\n`);
+    }
+  });
   process.stdin.on('end', () => {
-    void tool.close().then(() => process.exit(0));
+    // The inline queue may still be posting scores to the sandbox: let it finish first.
+    const idle =
+      tool.queue.driverKind === 'inline' ? tool.queue.waitForIdle(60_000) : Promise.resolve();
+    void idle
+      .catch(() => undefined)
+      .then(async () => {
+        if (session) {
+          const { profile } = await session.post('Profiler.stop');
+          fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+        }
+      })
+      .then(() => tool.close())
+      .then(() => process.exit(0));
   });
 }
 
