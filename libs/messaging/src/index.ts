@@ -54,6 +54,7 @@ export { ParentImportService, PARENT_IMPORT_COLUMNS } from './services/parent-im
 export { MessageDeliveryService } from './delivery/delivery.service';
 export { smsKeyword } from './channels/sms/sms.gateway';
 export { MessageRendererService } from './services/message-renderer.service';
+export { MailTemplatesService, type RenderedMail } from './services/mail-templates.service';
 /** Entities (tests and benchmarks read them; pages get models from the services). */
 export * from './entities';
 
