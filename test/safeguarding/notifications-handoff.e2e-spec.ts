@@ -112,6 +112,14 @@ describe('Concern notifications, hand-off and the queue in pages', () => {
     const queue = await leadBrowser.get('/safeguarding?lang=en');
     expect(queue.text).toContain(`/safeguarding/reports/${id}`);
     expect(queue.text).toContain('URGENT');
+    // Operators can alert on it: counts only, read from the database at scrape time.
+    const metrics = (await tool.http.get('/metrics').expect(200)).text;
+    const gauge = (kind: string) =>
+      Number(new RegExp(`safenest_concern_reports\\{kind="${kind}"\\} (\\d+)`).exec(metrics)?.[1]);
+    expect(gauge('unassigned')).toBeGreaterThanOrEqual(1);
+    expect(gauge('urgent')).toBeGreaterThanOrEqual(1);
+    expect(gauge('waiting')).toBeGreaterThanOrEqual(gauge('unassigned'));
+    expect(metrics).not.toContain(id);
   });
 
   it('retries a lead notification after a temporary SMTP failure and after a failure behind it, sending it once', async () => {

@@ -11,11 +11,12 @@ import {
   RoleBindingEntity,
 } from '@lib/core';
 import { OrgNodeEntity, OrgsService, OrgType } from '@lib/orgs';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { ConcernAuditService } from './audit/concern-audit.service';
+import { watchConcernReports } from './concern-metrics';
 import { ConcernNoteEntity } from './entities/concern-note.entity';
 import {
   ConcernContact,
@@ -143,7 +144,7 @@ const SCHOOL_TYPES = [OrgType.SCHOOL, OrgType.FACILITY];
  * content and every change is written to the audit trail in the same transaction.
  */
 @Injectable()
-export class ConcernReportsService {
+export class ConcernReportsService implements OnModuleInit {
   private readonly logger = new Logger(ConcernReportsService.name);
 
   constructor(
@@ -158,6 +159,10 @@ export class ConcernReportsService {
 
   private get reports() {
     return this.dataSource.getRepository(ConcernReportEntity);
+  }
+
+  onModuleInit(): void {
+    watchConcernReports(this.dataSource);
   }
 
   /** The school or facility a report can be filed for, or SG_SCHOOL_NOT_FOUND. */
