@@ -5,6 +5,9 @@ import { launchChromium } from '../support/player-browser';
 
 type LtiTool = Awaited<ReturnType<typeof startLtiTool>>;
 
+// Chromium on the shared 2-core machine, beside other suites: give the browser room.
+jest.setTimeout(180_000);
+
 /**
  * A real browser launching the tool inside the sandbox LMS's iframe. The LMS page is opened as
  * http://localhost:<port> while the LMS endpoints and the tool answer at http://127.0.0.1:<port>,
@@ -34,7 +37,7 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
     `${tool.url.replace('127.0.0.1', 'localhost')}/sandbox/embed?${new URLSearchParams(query).toString()}`;
 
   async function frameAt(page: Page, test: (url: string) => boolean): Promise<Frame> {
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const frame = page.frame({ name: 'tool_frame' });
       if (frame && test(frame.url())) {
@@ -112,7 +115,7 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
     expect(new URL(href).pathname).toBe('/lti/login');
     const popup = await context.newPage();
     await popup.goto(href);
-    await popup.waitForURL(/\/play\/up-safe-chat\?lt=/, { timeout: 20_000 });
+    await popup.waitForURL(/\/play\/up-safe-chat\?lt=/, { timeout: 60_000 });
     expect(popup.url()).toContain('/play/up-safe-chat');
     await context.close();
   });
