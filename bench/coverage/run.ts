@@ -392,6 +392,10 @@ async function main(): Promise<void> {
     `${passIndexed} ms vs ${passHashed} ms (${(passHashed / passIndexed).toFixed(1)}×)`,
   ]);
 
+  // Planner statistics of the derived tables: autovacuum would refresh them; a bulk fill outruns it.
+  await ds.query(`ANALYZE coverage_school_stat`);
+  await ds.query(`ANALYZE coverage_rollup`);
+
   // 6. Rollup reads: the stored rollup rows, and the whole dashboard read (access, suppression, lists).
   const principal: Principal = {
     kind: 'account',

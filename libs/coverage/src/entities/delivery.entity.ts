@@ -15,7 +15,7 @@ import { Column, Entity, Index } from 'typeorm';
  */
 @Entity('coverage_delivery')
 @Index('uq_coverage_delivery', ['campaignId', 'learnerHash', 'moduleId'], { unique: true })
-// Covers the rebuild's per-learner count (ADR 0503): read in this order, the raw records need
+// Covers the rebuild's per-learner count (ADR 0505): read in this order, the raw records need
 // neither the table nor a hash of every learner; its prefix serves the per-school lookups.
 @Index('idx_coverage_delivery_learner', [
   'campaignId',

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The rebuild reads deliveries in (campaign, school, band, learner) order from this index alone
- * (ADR 0503); it replaces the (campaign, school) index, which is its prefix.
+ * (ADR 0505); it replaces the (campaign, school) index, which is its prefix.
  */
 export class DeliveryLearnerIndex1795929709108 implements MigrationInterface {
   name = 'DeliveryLearnerIndex1795929709108';
