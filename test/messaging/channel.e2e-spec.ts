@@ -214,7 +214,7 @@ describe(`Parent channel (${usesRedis() ? 'PostgreSQL/Bull + worker' : 'inline q
         await invites.slips(
           { classId: randomUUID(), schoolOrgNodeId: tenant.school.id },
           [{ studentId: randomUUID(), displayName: name }],
-          'test',
+          randomUUID(), // the teacher who printed the slips
         )
       )[0];
     const first = await slip(schoolA, 'An');
