@@ -37,7 +37,7 @@ describe('Parent inbox in a browser without JavaScript', () => {
     await axePage.goto(`${tool.url}/health/live`);
     await axePage.setContent(await page.content(), { waitUntil: 'load' });
     await axeCheck(axePage, label, found, seen);
-    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflow(page)).toEqual([]); // what sticks out, if anything
   };
   const submit = async (selector: string): Promise<void> => {
     await Promise.all([page.waitForLoadState('load'), page.locator(selector).first().click()]);
