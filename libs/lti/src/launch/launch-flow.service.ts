@@ -99,6 +99,8 @@ export class LaunchFlowService {
   private readonly staticKeys = new Map<string, KeyObject>();
   private readonly orgCache = new Map<string, { at: number; type: OrgType; path: string } | null>();
   private readonly deploymentTouched = new Map<string, number>();
+  /** Unused logins made by this process (bounded; entries older than the login TTL are dead). */
+  private readonly logins = new Map<string, LtiLoginEntity>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -159,7 +161,7 @@ export class LaunchFlowService {
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(18).toString('base64url');
     const storageTarget = str(params.lti_storage_target)?.slice(0, 100);
-    await insertOnly(this.dataSource.manager, LtiLoginEntity, {
+    const loginRow: LtiLoginEntity = {
       state,
       nonce,
       platformId: platform.id,
@@ -176,7 +178,9 @@ export class LaunchFlowService {
       ),
       expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
       usedAt: null,
-    });
+    };
+    await insertOnly(this.dataSource.manager, LtiLoginEntity, loginRow);
+    this.rememberLogin(loginRow);
     const auth = new URL(platform.authEndpoint);
     const query: Record<string, string> = {
       scope: 'openid',
@@ -269,7 +273,11 @@ export class LaunchFlowService {
     if (typeof p.iat !== 'number' || p.iat - CLOCK_SKEW_SECONDS > now) {
       return reject(LtiErrorCode.JWT_IAT_IN_FUTURE, 'iat is in the future.', pid);
     }
-    const login = await this.dataSource.getRepository(LtiLoginEntity).findOne({ where: { state } });
+    // The launch usually reaches the process that served the login: its row is in memory. Only
+    // unused rows are kept there; the consuming UPDATE below stays the single-use guarantee.
+    const login =
+      this.logins.get(state) ??
+      (await this.dataSource.getRepository(LtiLoginEntity).findOne({ where: { state } }));
     if (!login || login.expiresAt.getTime() < Date.now()) {
       return reject(LtiErrorCode.STATE_UNKNOWN, 'No such login.', pid);
     }
@@ -328,6 +336,7 @@ export class LaunchFlowService {
       .set({ usedAt: new Date() })
       .where({ state, usedAt: IsNull() })
       .execute();
+    this.logins.delete(state);
     if (!consumed.affected) {
       return reject(LtiErrorCode.NONCE_REUSED, 'This login was already used.', pid);
     }
@@ -338,6 +347,13 @@ export class LaunchFlowService {
       launchId: launch.id,
       lang: launch.locale,
     };
+  }
+
+  private rememberLogin(row: LtiLoginEntity): void {
+    if (this.logins.size >= 10_000) {
+      this.logins.delete(this.logins.keys().next().value!);
+    }
+    this.logins.set(row.state, row);
   }
 
   /** HMAC of the state, handed only to the browser that posted the launch (storage check). */
