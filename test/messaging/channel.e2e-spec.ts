@@ -170,6 +170,10 @@ describe(`Parent channel (${usesRedis() ? 'PostgreSQL/Bull + worker' : 'inline q
     expect(mail.raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     // Opening it in the inbox is the read receipt the school sees.
     const inbox = await parent.get('/parents/inbox');
+    // Every parent page leads to the one concern channel, in the parent's language.
+    expect(inbox.text).toContain('<a href="/help?lang=vi">Báo cáo lo ngại về an toàn của trẻ</a>');
+    const help = await tool.http.get('/help?lang=vi').expect(200);
+    expect(help.text).toContain('111');
     const open = /href="(\/parents\/m\/[0-9a-f-]{36})"/.exec(inbox.text)![1];
     expect((await parent.get(open)).text).toContain('8 giờ sáng thứ Bảy');
     const detail = await tool.http.get(sent.headers.location).set('Cookie', cookies).expect(200);

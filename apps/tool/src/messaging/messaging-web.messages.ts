@@ -7,6 +7,7 @@ I18n.register({
     'msgweb.nav.inbox': 'Hộp thư',
     'msgweb.nav.addChild': 'Thêm con',
     'msgweb.nav.settings': 'Cài đặt',
+    'msgweb.nav.concern': 'Báo cáo lo ngại về an toàn của trẻ',
     'msgweb.nav.signOut': 'Đăng xuất',
     'msgweb.join.title': 'Kết nối với lớp của con',
     'msgweb.join.intro':
@@ -286,6 +287,7 @@ I18n.register({
     'msgweb.nav.inbox': 'Inbox',
     'msgweb.nav.addChild': 'Add a child',
     'msgweb.nav.settings': 'Settings',
+    'msgweb.nav.concern': "Report a concern about a child's safety",
     'msgweb.nav.signOut': 'Sign out',
     'msgweb.join.title': "Connect to your child's class",
     'msgweb.join.intro':
