@@ -14,14 +14,10 @@ import { FieldEncryptionService, JobEntity, loadConfig, QueueService } from '@li
 import {
   BatchEntity,
   ComposeService,
-  ConsentEntity,
-  ContactEntity,
   MailTemplatesService,
   MESSAGING_JOBS,
-  ParentEntity,
   ParentsService,
   RecipientEntity,
-  StudentLinkEntity,
 } from '@lib/messaging';
 import { OrgsService, OrgType } from '@lib/orgs';
 import { NestFactory } from '@nestjs/core';
@@ -35,6 +31,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { Client } from 'pg';
 import { DataSource, In } from 'typeorm';
 import { CliModule } from '../../apps/cli/src/cli.module';
+import { seedBulkParents } from '../../test/support/messaging-fixtures';
 
 const ROOT = path.join(__dirname, '../..');
 const CEILING = Number(process.env.BENCH_CEILING ?? '20000');
@@ -162,76 +159,6 @@ async function ceiling(
   };
 }
 
-async function seedParents(
-  ds: DataSource,
-  parents: ParentsService,
-  crypto: FieldEncryptionService,
-  schoolId: string,
-): Promise<void> {
-  const chunk = 2000;
-  const now = new Date();
-  for (let start = 0; start < RECIPIENTS; start += chunk) {
-    const rows = Array.from({ length: Math.min(chunk, RECIPIENTS - start) }, (_, i) => ({
-      parentId: randomUUID(),
-      contactId: randomUUID(),
-      studentId: randomUUID(),
-      email: `parent-${start + i}@bench.test`,
-    }));
-    await ds.transaction(async (m) => {
-      await m.getRepository(ParentEntity).insert(
-        rows.map((r) => ({
-          id: r.parentId,
-          nameEncrypted: null,
-          lang: (start / chunk) % 5 === 0 ? ('en' as const) : ('vi' as const),
-          mode: 'instant' as const,
-          channel: 'email' as const,
-          digestHour: 18,
-          status: 'active' as const,
-          erasedAt: null,
-        })),
-      );
-      await m.getRepository(ContactEntity).insert(
-        rows.map((r) => ({
-          id: r.contactId,
-          parentId: r.parentId,
-          kind: 'email' as const,
-          valueEncrypted: crypto.encrypt(r.email, r.contactId),
-          valueIndex: parents.indexOf('email', r.email),
-          status: 'active' as const,
-          statusReason: null,
-          statusAt: null,
-          verifiedAt: now,
-        })),
-      );
-      await m.getRepository(StudentLinkEntity).insert(
-        rows.map((r) => ({
-          id: randomUUID(),
-          parentId: r.parentId,
-          studentId: r.studentId,
-          schoolOrgNodeId: schoolId,
-          classId: null,
-          relation: 'guardian' as const,
-          source: 'import' as const,
-        })),
-      );
-      await m.getRepository(ConsentEntity).insert(
-        rows.map((r) => ({
-          id: randomUUID(),
-          parentId: r.parentId,
-          studentId: r.studentId,
-          purpose: 'messages' as const,
-          textVersion: 'bench',
-          textLang: 'vi' as const,
-          grantedVia: 'school_import' as const,
-          recordedBy: null,
-          grantedAt: now,
-          withdrawnAt: null,
-        })),
-      );
-    });
-  }
-}
-
 /** CPU seconds (user + system) a process has used so far. */
 function cpuOf(pid: number): number {
   try {
@@ -337,7 +264,15 @@ async function main(): Promise<void> {
   });
   log(`seeding ${RECIPIENTS.toLocaleString('en')} consenting parents…`);
   const t = performance.now();
-  await seedParents(ds, app.get(ParentsService), app.get(FieldEncryptionService), school.id);
+  await seedBulkParents(ds, app.get(ParentsService), app.get(FieldEncryptionService), {
+    schoolId: school.id,
+    count: RECIPIENTS,
+    prefix: 'parent',
+    domain: 'bench.test',
+    chunk: 2000,
+    langOf: (n) => (Math.floor(n / 2000) % 5 === 0 ? 'en' : 'vi'), // one chunk in five English
+    textVersion: 'bench',
+  });
   await ds.query('ANALYZE'); // what autovacuum does after a load; the broadcast itself is not helped
   log(`  ${((performance.now() - t) / 1000).toFixed(1)} s`);
 

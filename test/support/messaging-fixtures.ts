@@ -204,16 +204,32 @@ export async function seedBulkParents(
   ds: DataSource,
   parents: ParentsService,
   crypto: FieldEncryptionService,
-  input: { schoolId: string; count: number; prefix: string; chunk?: number },
+  input: {
+    schoolId: string;
+    count: number;
+    prefix: string;
+    chunk?: number;
+    domain?: string;
+    /** The parent's language by position (default: all Vietnamese). */
+    langOf?: (n: number) => 'vi' | 'en';
+    textVersion?: string;
+  },
 ): Promise<string[]> {
   const emails: string[] = [];
   const chunk = input.chunk ?? 200; // SQLite refuses larger multi-row inserts
+  const domain = input.domain ?? 'bulk.test';
   for (let start = 0; start < input.count; start += chunk) {
     const n = Math.min(chunk, input.count - start);
     const rows = Array.from({ length: n }, (_, i) => {
-      const email = `${input.prefix}-${start + i}@bulk.test`;
+      const email = `${input.prefix}-${start + i}@${domain}`;
       emails.push(email);
-      return { parentId: randomUUID(), contactId: randomUUID(), studentId: randomUUID(), email };
+      return {
+        parentId: randomUUID(),
+        contactId: randomUUID(),
+        studentId: randomUUID(),
+        email,
+        lang: input.langOf?.(start + i) ?? ('vi' as const),
+      };
     });
     const now = new Date();
     await ds.transaction(async (m) => {
@@ -221,7 +237,7 @@ export async function seedBulkParents(
         rows.map((r) => ({
           id: r.parentId,
           nameEncrypted: null,
-          lang: 'vi' as const,
+          lang: r.lang,
           mode: 'instant' as const,
           channel: 'email' as const,
           digestHour: 18,
@@ -259,7 +275,7 @@ export async function seedBulkParents(
           parentId: r.parentId,
           studentId: r.studentId,
           purpose: 'messages' as const,
-          textVersion: 'test',
+          textVersion: input.textVersion ?? 'test',
           textLang: 'vi' as const,
           grantedVia: 'school_import' as const,
           recordedBy: null,
