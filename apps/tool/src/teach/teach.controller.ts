@@ -235,15 +235,15 @@ export class TeachController {
     @Res() res: Response,
   ): Promise<void> {
     const ctx = this.classCtx(req, launch);
-    const data = await this.classData(launch, ctx);
-    const module = data.modules.find((m) => m.id === moduleParam) ?? data.modules[0];
+    const { module, modules } = this.modulePicker(
+      await this.classData(launch, ctx),
+      ctx,
+      'guide',
+      moduleParam,
+    );
     const guide = module ? this.catalog.renderTeacherGuide(module.id, ctx.lang) : null;
     this.send(res, req, ctx, launch, 'guide', 'class-guide', {
-      modules: data.modules.map((m) => ({
-        title: m.title[ctx.lang],
-        href: `/teach/class/guide?${ctx.q}&module=${encodeURIComponent(m.id)}`,
-        current: m.id === module?.id,
-      })),
+      modules,
       html: guide ? this.guideHtml(guide.html, ctx.lang) : null,
     });
   }
@@ -256,15 +256,15 @@ export class TeachController {
     @Res() res: Response,
   ): Promise<void> {
     const ctx = this.classCtx(req, launch);
-    const data = await this.classData(launch, ctx);
-    const module = data.modules.find((m) => m.id === moduleParam) ?? data.modules[0];
+    const { module, modules } = this.modulePicker(
+      await this.classData(launch, ctx),
+      ctx,
+      'family-note',
+      moduleParam,
+    );
     const note = module ? this.catalog.renderFamilyNote(module.id, ctx.lang) : null;
     this.send(res, req, ctx, launch, 'family-note', 'class-family-note', {
-      modules: data.modules.map((m) => ({
-        title: m.title[ctx.lang],
-        href: `/teach/class/family-note?${ctx.q}&module=${encodeURIComponent(m.id)}`,
-        current: m.id === module?.id,
-      })),
+      modules,
       note,
       moduleId: module?.id ?? '',
     });
@@ -447,6 +447,27 @@ export class TeachController {
         `<div class="table-wrap" tabindex="0" role="region" aria-label="${label}"><table>`,
       )
       .replace(/<\/table>/g, '</table></div>');
+  }
+
+  /** The module a per-module tab shows (the one asked for, else the first) and its links to the others. */
+  private modulePicker(
+    data: ClassData,
+    ctx: Ctx,
+    tab: 'guide' | 'family-note',
+    wanted: string | undefined,
+  ): {
+    module: ClassData['modules'][number] | undefined;
+    modules: { title: string; href: string; current: boolean }[];
+  } {
+    const module = data.modules.find((m) => m.id === wanted) ?? data.modules[0];
+    return {
+      module,
+      modules: data.modules.map((m) => ({
+        title: m.title[ctx.lang],
+        href: `/teach/class/${tab}?${ctx.q}&module=${encodeURIComponent(m.id)}`,
+        current: m.id === module?.id,
+      })),
+    };
   }
 
   private classCtx(req: Request, launch: LaunchContext): Ctx {
