@@ -29,6 +29,7 @@ import {
   HELP_FORM_LIMIT,
   looksLikeImageData,
   ReportFloodLimiter,
+  ReporterStatus,
 } from '@lib/safeguarding';
 import {
   Body,
@@ -206,25 +207,8 @@ export class HelpController {
     @Res() res: Response,
     @Body() body: { code?: string },
   ): Promise<void> {
-    const lang = negotiateLang(req);
     const status = await this.reports.statusByReference(body.code);
-    res
-      .status(status ? 200 : 404)
-      .type('html')
-      .send(
-        this.views.page('help-status', this.meta(lang, 'adult', null, req), {
-          csrf: this.csrf.token(req, res),
-          code: typeof body.code === 'string' ? body.code.slice(0, 20) : '',
-          looked: true,
-          status: status && {
-            state: I18n.t(lang, `sg.state.${status.state}`),
-            explain: I18n.t(lang, `sgp.status.${status.state}`),
-            receivedAt: formatVnDateTime(status.receivedAt),
-            outcome: status.outcome,
-            hasContact: status.hasContact,
-          },
-        }),
-      );
+    this.sendStatus(req, res, body.code, status ? 200 : 404, status);
   }
 
   /** The reporter takes back their contact details (needs the code, like the status). */
@@ -236,18 +220,32 @@ export class HelpController {
     @Res() res: Response,
     @Body() body: { code?: string },
   ): Promise<void> {
-    const lang = negotiateLang(req);
     const done = await this.reports.withdrawContact(body.code);
     const status = done ? await this.reports.statusByReference(body.code) : null;
+    this.sendStatus(req, res, body.code, done ? 200 : 404, status, { forgotten: done });
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  /** The status page after a look-up by reference code (found or not). */
+  private sendStatus(
+    req: Request,
+    res: Response,
+    code: unknown,
+    httpStatus: number,
+    status: ReporterStatus | null,
+    extra: Record<string, unknown> = {},
+  ): void {
+    const lang = negotiateLang(req);
     res
-      .status(done ? 200 : 404)
+      .status(httpStatus)
       .type('html')
       .send(
         this.views.page('help-status', this.meta(lang, 'adult', null, req), {
           csrf: this.csrf.token(req, res),
-          code: typeof body.code === 'string' ? body.code.slice(0, 20) : '',
+          code: typeof code === 'string' ? code.slice(0, 20) : '',
           looked: true,
-          forgotten: done,
+          ...extra,
           status: status && {
             state: I18n.t(lang, `sg.state.${status.state}`),
             explain: I18n.t(lang, `sgp.status.${status.state}`),
@@ -258,8 +256,6 @@ export class HelpController {
         }),
       );
   }
-
-  // ---------------------------------------------------------------------------------------
 
   private async targetFromQuery(q: Record<string, unknown>): Promise<FormTarget | null> {
     if (typeof q.lt === 'string' && q.lt) {
