@@ -99,7 +99,10 @@ export function playerInBrowser(js: boolean): void {
       linkId: string,
     ): Promise<void> => {
       await page.goto(`${tool.url}/sandbox/class/${cls.classId}?lang=vi`);
-      await page.locator(`a[href*="user=${userId}&link=${linkId}"]`).click();
+      // the top-level launch link (the class page also offers the same launch inside an iframe)
+      await page
+        .locator(`a[href^="/sandbox/launch?"][href*="user=${userId}&link=${linkId}"]`)
+        .click();
       await settle(page);
     };
 
