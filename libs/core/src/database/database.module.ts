@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config';
 import { buildDataSourceOptions, runMigrations, SchemaDefinition } from './data-source';
+import { FastSql } from './fast-sql';
 
 @Global()
 @Module({})
@@ -35,7 +36,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      exports: [TypeOrmModule],
+      providers: [FastSql],
+      exports: [TypeOrmModule, FastSql],
     };
   }
 }
