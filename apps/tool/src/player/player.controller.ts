@@ -82,8 +82,8 @@ export class PlayerController {
     const entry = await this.player.entry(launch, moduleId);
     const module = this.catalog.get(moduleId);
     const check = this.catalog.bandChecks().find((c) => c.band === module.band);
-    const status =
-      !ctx.preview && check ? await this.player.bandCheckStatus(launch, module.band) : null;
+    // The entry read the band's attempts already (null for previews).
+    const status = check ? entry.bandStatus : null;
     const postCheckOpen =
       Boolean(status?.pre?.status === 'submitted') &&
       (status?.modulesCompleted ?? 0) > 0 &&

@@ -1,3 +1,4 @@
+import { FastSql } from '@lib/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -95,15 +96,25 @@ const toNum = (value: unknown): number | null =>
  */
 @Injectable()
 export class AttemptsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: FastSql,
+  ) {}
 
   // ---- policies ------------------------------------------------------------------------------
 
-  async policy(
-    linkKey: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<AttemptPolicy> {
-    const row = await manager.getRepository(AttemptPolicyEntity).findOne({ where: { linkKey } });
+  async policy(linkKey: string, manager?: EntityManager): Promise<AttemptPolicy> {
+    // Outside a transaction (the lesson's first page): a cached statement, not the query builder.
+    const row = manager
+      ? await manager.getRepository(AttemptPolicyEntity).findOne({ where: { linkKey } })
+      : (
+          await this.sql.find(
+            AttemptPolicyEntity,
+            this.sql.select(AttemptPolicyEntity, { linkKey }, ['maxAttempts', 'scorePolicy'], {
+              limit: 1,
+            }),
+          )
+        )[0];
     return row
       ? { maxAttempts: row.maxAttempts, scorePolicy: row.scorePolicy }
       : { ...DEFAULT_ATTEMPT_POLICY };
@@ -150,8 +161,16 @@ export class AttemptsService {
     kind: AttemptKind,
     sourceId: string,
     linkKey: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<AttemptEntity[]> {
+    if (!manager) {
+      return this.sql.find(
+        AttemptEntity,
+        this.sql.select(AttemptEntity, { userId, kind, sourceId, linkKey }, undefined, {
+          orderBy: 'number',
+        }),
+      );
+    }
     return manager
       .getRepository(AttemptEntity)
       .find({ where: { userId, kind, sourceId, linkKey }, order: { number: 'ASC' } });
@@ -163,8 +182,11 @@ export class AttemptsService {
     kind: AttemptKind,
     band: string,
     contextId: string | null,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<AttemptEntity[]> {
+    if (!manager) {
+      return (await this.allInBand(userId, band, contextId)).filter((a) => a.kind === kind);
+    }
     const qb = manager
       .getRepository(AttemptEntity)
       .createQueryBuilder('a')
@@ -176,6 +198,20 @@ export class AttemptsService {
       qb.andWhere('a.contextId IS NULL');
     }
     return qb.getMany();
+  }
+
+  /** A learner's attempts of every kind in a band and class, in number order: one read. */
+  async allInBand(
+    userId: string,
+    band: string,
+    contextId: string | null,
+  ): Promise<AttemptEntity[]> {
+    return this.sql.find(
+      AttemptEntity,
+      this.sql.select(AttemptEntity, { userId, band, contextId }, undefined, {
+        orderBy: 'number',
+      }),
+    );
   }
 
   /** Saved responses of an attempt: item id → response in public ids. */

@@ -56,6 +56,20 @@ export interface BandCheckStatus {
   modulesCompleted: number;
 }
 
+/** The band's standing from all of a learner's attempts in the band and class (number order). */
+function bandStatusOf(band: BandId, inBand: AttemptEntity[]): BandCheckStatus {
+  const last = (kind: AttemptKind): AttemptEntity | null =>
+    inBand.filter((a) => a.kind === kind).at(-1) ?? null;
+  return {
+    band,
+    pre: last('pre'),
+    post: last('post'),
+    modulesCompleted: new Set(
+      inBand.filter((a) => a.kind === 'module' && a.status === 'submitted').map((a) => a.sourceId),
+    ).size,
+  };
+}
+
 const notFound = (attemptId: string): CurriculaException =>
   new CurriculaException(CurriculaErrorCode.ATTEMPT_NOT_FOUND, 'No such attempt.', { attemptId });
 
@@ -99,7 +113,10 @@ export class PlayerService {
   }
 
   /** Everything the module's first page needs: attempts so far, what is left, the pre-check. */
-  async entry(learner: PlayerLearner, moduleId: string): Promise<ModuleEntry> {
+  async entry(
+    learner: PlayerLearner,
+    moduleId: string,
+  ): Promise<ModuleEntry & { bandStatus: BandCheckStatus | null }> {
     this.assertModuleAllowed(learner, moduleId);
     const module = this.catalog.get(moduleId);
     const linkKey = linkKeyOf('module', learner);
@@ -117,22 +134,15 @@ export class PlayerService {
     const percents = submitted.map((a) => a.percent ?? 0);
     let preCheckDue = false;
     let preCheckInProgress: string | null = null;
+    let bandStatus: BandCheckStatus | null = null;
     if (!this.isPreview(learner)) {
-      const checks = await this.attempts.inBand(
-        learner.userId,
-        'pre',
-        module.band,
-        learner.contextId,
-      );
+      // One read for the band: its pre/post checks and the learner's modules in this class.
+      const inBand = await this.attempts.allInBand(learner.userId, module.band, learner.contextId);
+      bandStatus = bandStatusOf(module.band, inBand);
+      const checks = inBand.filter((a) => a.kind === 'pre');
       preCheckInProgress = checks.find((a) => a.status === 'in_progress')?.id ?? null;
       if (checks.length === 0 && all.length === 0) {
-        const modules = await this.attempts.inBand(
-          learner.userId,
-          'module',
-          module.band,
-          learner.contextId,
-        );
-        preCheckDue = modules.length === 0;
+        preCheckDue = !inBand.some((a) => a.kind === 'module');
       }
     }
     return {
@@ -157,6 +167,7 @@ export class PlayerService {
       latest: percents.length ? (percents.at(-1) ?? null) : null,
       preCheckDue,
       preCheckInProgress,
+      bandStatus,
     };
   }
 
@@ -200,19 +211,10 @@ export class PlayerService {
 
   /** The learner's standing with the band check of a band in this class. */
   async bandCheckStatus(learner: PlayerLearner, band: BandId): Promise<BandCheckStatus> {
-    const [pres, posts, modules] = await Promise.all([
-      this.attempts.inBand(learner.userId, 'pre', band, learner.contextId),
-      this.attempts.inBand(learner.userId, 'post', band, learner.contextId),
-      this.attempts.inBand(learner.userId, 'module', band, learner.contextId),
-    ]);
-    return {
+    return bandStatusOf(
       band,
-      pre: pres.at(-1) ?? null,
-      post: posts.at(-1) ?? null,
-      modulesCompleted: new Set(
-        modules.filter((a) => a.status === 'submitted').map((a) => a.sourceId),
-      ).size,
-    };
+      await this.attempts.allInBand(learner.userId, band, learner.contextId),
+    );
   }
 
   /**

@@ -1,9 +1,17 @@
-import { AppConfig, InjectConfig, Lang, langFromLocale, QueueService } from '@lib/core';
+import {
+  AppConfig,
+  FastSql,
+  InjectConfig,
+  Lang,
+  langFromLocale,
+  QueueService,
+  SqlWork,
+} from '@lib/core';
 import { OrgsService, OrgType } from '@lib/orgs';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, KeyObject, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   LtiContextEntity,
   LtiDeploymentEntity,
@@ -110,6 +118,7 @@ export class LaunchFlowService {
     private readonly launches: LaunchService,
     private readonly orgs: OrgsService,
     private readonly queue: QueueService,
+    private readonly sql: FastSql,
   ) {}
 
   get cookieSecure(): boolean {
@@ -179,7 +188,7 @@ export class LaunchFlowService {
       expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
       usedAt: null,
     };
-    await insertOnly(this.dataSource.manager, LtiLoginEntity, loginRow);
+    await this.sql.exec(this.sql.insert(LtiLoginEntity, loginRow));
     this.rememberLogin(loginRow);
     const auth = new URL(platform.authEndpoint);
     const query: Record<string, string> = {
@@ -275,9 +284,7 @@ export class LaunchFlowService {
     }
     // The launch usually reaches the process that served the login: its row is in memory. Only
     // unused rows are kept there; the consuming UPDATE below stays the single-use guarantee.
-    const login =
-      this.logins.get(state) ??
-      (await this.dataSource.getRepository(LtiLoginEntity).findOne({ where: { state } }));
+    const login = this.logins.get(state) ?? (await this.findLogin(state));
     if (!login || login.expiresAt.getTime() < Date.now()) {
       return reject(LtiErrorCode.STATE_UNKNOWN, 'No such login.', pid);
     }
@@ -330,23 +337,25 @@ export class LaunchFlowService {
       deployment = await this.platforms.ensureDeployment(platform.id, claims.deploymentId);
     }
     // Single use: only the first launch of this login passes (replays find it used).
-    const consumed = await this.dataSource
-      .createQueryBuilder()
-      .update(LtiLoginEntity)
-      .set({ usedAt: new Date() })
-      .where({ state, usedAt: IsNull() })
-      .execute();
     this.logins.delete(state);
-    if (!consumed.affected) {
+    const launch = await this.record(platform, deployment, state, p, claims, lang ?? fallbackLang);
+    if (!launch) {
       return reject(LtiErrorCode.NONCE_REUSED, 'This login was already used.', pid);
     }
-    const launch = await this.record(platform, deployment, p, claims, lang ?? fallbackLang);
     return {
       kind: 'redirect',
       location: this.routeFor(launch),
       launchId: launch.id,
       lang: launch.locale,
     };
+  }
+
+  private async findLogin(state: string): Promise<LtiLoginEntity | null> {
+    const [login] = await this.sql.find(
+      LtiLoginEntity,
+      this.sql.select(LtiLoginEntity, { state }, undefined, { limit: 1 }),
+    );
+    return login ?? null;
   }
 
   private rememberLogin(row: LtiLoginEntity): void {
@@ -485,10 +494,11 @@ export class LaunchFlowService {
   private async record(
     platform: PlatformInfo,
     deployment: LtiDeploymentEntity,
+    state: string,
     p: Record<string, unknown>,
     claims: { messageType: LtiMessageType; sub: string },
     lang: Lang,
-  ): Promise<LtiLaunchEntity> {
+  ): Promise<LtiLaunchEntity | null> {
     const custom = (p[CLAIM.CUSTOM] ?? {}) as Record<string, unknown>;
     const context = p[CLAIM.CONTEXT] as
       { id?: unknown; label?: unknown; title?: unknown } | undefined;
@@ -505,76 +515,55 @@ export class LaunchFlowService {
     const schoolId = await this.schoolOf(deployment, custom);
     const moduleId = str(custom.module_id)?.slice(0, 100) ?? null;
     const nrpsUrl = str(nrps?.context_memberships_url) ?? null;
-    const launchId = randomUUID();
-
-    const { row: launch, contextTitle } = await this.withRetry(() =>
-      this.dataSource.transaction(async (m) => {
-        const userId = await this.upsertUser(m, platform.id, claims.sub, displayName);
-        let contextRowId: string | null = null;
-        let contextTitle = '';
-        const contextId = str(context?.id);
-        if (contextId) {
-          ({ id: contextRowId, title: contextTitle } = await this.upsertContext(m, {
-            platformId: platform.id,
-            deploymentRowId: deployment.id,
-            contextId,
-            label: (str(context?.label) ?? '').slice(0, 255),
-            title: (str(context?.title) ?? '').slice(0, 500),
-            orgNodeId: schoolId,
-            membershipsUrl: nrpsUrl,
-            launchId,
-          }));
-          await this.upsertEnrolment(m, contextRowId, userId, flags);
-          const resourceLinkId = str(link?.id);
-          if (resourceLinkId && claims.messageType === 'LtiResourceLinkRequest') {
-            await this.upsertResourceLink(m, contextRowId, resourceLinkId, {
-              title: (str(link?.title) ?? '').slice(0, 500),
-              moduleId,
-              lineItemUrl: str(ags?.lineitem) ?? null,
-            });
-          }
-        }
-        const row: LtiLaunchEntity = {
-          id: launchId,
-          platformId: platform.id,
-          deploymentRowId: deployment.id,
-          orgNodeId: schoolId,
-          contextRowId,
-          userId,
-          messageType: claims.messageType,
-          roles: flags.roles,
-          learner: flags.learner,
-          instructor: flags.instructor,
-          admin: flags.admin,
-          resourceLinkId: str(link?.id) ?? null,
-          moduleId,
-          agsLineItem: str(ags?.lineitem) ?? null,
-          agsLineItems: str(ags?.lineitems) ?? null,
-          agsScopes: Array.isArray(ags?.scope) ? (ags.scope as string[]) : null,
-          nrpsUrl,
-          locale: lang,
-          returnUrl: str(presentation?.return_url) ?? null,
-          deepLinking:
-            claims.messageType === 'LtiDeepLinkingRequest'
-              ? (p[CLAIM.DL_SETTINGS] as Record<string, unknown>)
-              : null,
-          platformName: (str(toolPlatform?.name) ?? platform.name).slice(0, 200),
-          createdAt: new Date(),
-          expiresAt: new Date(Date.now() + LAUNCH_TTL_MS),
-        };
-        // No read-back of defaults: the row is complete as written.
-        await m
-          .createQueryBuilder()
-          .insert()
-          .into(LtiLaunchEntity)
-          .values(row as never)
-          .updateEntity(false)
-          .execute();
-        return { row, userId, contextTitle };
-      }),
+    const contextId = str(context?.id);
+    const resourceLinkId = str(link?.id) ?? null;
+    const row: LtiLaunchEntity = {
+      id: randomUUID(),
+      platformId: platform.id,
+      deploymentRowId: deployment.id,
+      orgNodeId: schoolId,
+      contextRowId: null,
+      userId: '',
+      messageType: claims.messageType,
+      roles: flags.roles,
+      learner: flags.learner,
+      instructor: flags.instructor,
+      admin: flags.admin,
+      resourceLinkId,
+      moduleId,
+      agsLineItem: str(ags?.lineitem) ?? null,
+      agsLineItems: str(ags?.lineitems) ?? null,
+      agsScopes: Array.isArray(ags?.scope) ? (ags.scope as string[]) : null,
+      nrpsUrl,
+      locale: lang,
+      returnUrl: str(presentation?.return_url) ?? null,
+      deepLinking:
+        claims.messageType === 'LtiDeepLinkingRequest'
+          ? (p[CLAIM.DL_SETTINGS] as Record<string, unknown>)
+          : null,
+      platformName: (str(toolPlatform?.name) ?? platform.name).slice(0, 200),
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + LAUNCH_TTL_MS),
+    };
+    // One transaction: the login is used up only if the launch is recorded, and a replay finds
+    // it used. Hand-built statements (FastSql): on SQLite it runs synchronously, start to end.
+    const recorded = await this.withRetry(() =>
+      this.sql.transaction(() =>
+        this.recordTx(row, state, displayName, claims, {
+          contextId,
+          label: (str(context?.label) ?? '').slice(0, 255),
+          title: (str(context?.title) ?? '').slice(0, 500),
+          membershipsUrl: nrpsUrl,
+          resourceLinkTitle: (str(link?.title) ?? '').slice(0, 500),
+        }),
+      ),
     );
+    if (!recorded) {
+      return null;
+    }
+    const launch = row;
     // The first page usually comes to this process right after the redirect: no reload.
-    this.launches.remember(launch, displayName, contextTitle);
+    this.launches.remember(launch, displayName, recorded.contextTitle);
     this.touchDeployment(deployment.id);
     if (launch.instructor && launch.contextRowId && nrpsUrl) {
       const slot = Math.floor(Date.now() / 600_000);
@@ -592,6 +581,57 @@ export class LaunchFlowService {
       role: launch.admin ? 'admin' : launch.instructor ? 'instructor' : 'learner',
     });
     return launch;
+  }
+
+  /** The launch's writes, as one transaction (see record). Null when the login was used already. */
+  private *recordTx(
+    row: LtiLaunchEntity,
+    state: string,
+    displayName: string,
+    claims: { messageType: LtiMessageType; sub: string },
+    c: {
+      contextId: string | undefined;
+      label: string;
+      title: string;
+      membershipsUrl: string | null;
+      resourceLinkTitle: string;
+    },
+  ): SqlWork<{ contextTitle: string } | null> {
+    const s = this.sql;
+    const consumed = yield s.update(
+      LtiLoginEntity,
+      { usedAt: new Date() },
+      { state, usedAt: null },
+    );
+    if (consumed.changes === 0) {
+      return null;
+    }
+    row.userId = yield* this.upsertUser(row.platformId, claims.sub, displayName);
+    let contextTitle = '';
+    if (c.contextId) {
+      const ctx = yield* this.upsertContext({
+        platformId: row.platformId,
+        deploymentRowId: row.deploymentRowId,
+        contextId: c.contextId,
+        label: c.label,
+        title: c.title,
+        orgNodeId: row.orgNodeId,
+        membershipsUrl: c.membershipsUrl,
+        launchId: row.id,
+      });
+      row.contextRowId = ctx.id;
+      contextTitle = ctx.title;
+      yield* this.upsertEnrolment(ctx.id, row.userId, row);
+      if (row.resourceLinkId && claims.messageType === 'LtiResourceLinkRequest') {
+        yield* this.upsertResourceLink(ctx.id, row.resourceLinkId, {
+          title: c.resourceLinkTitle,
+          moduleId: row.moduleId,
+          lineItemUrl: row.agsLineItem,
+        });
+      }
+    }
+    yield s.insert(LtiLaunchEntity, row);
+    return { contextTitle };
   }
 
   /** Two first launches of one class at once race on its unique keys: the loser retries. */
@@ -643,46 +683,42 @@ export class LaunchFlowService {
       .catch(() => undefined);
   }
 
-  private async upsertUser(
-    m: EntityManager,
-    platformId: string,
-    sub: string,
-    displayName: string,
-  ): Promise<string> {
-    const repo = m.getRepository(LtiUserEntity);
-    const existing = await repo.findOne({
-      where: { platformId, sub },
-      select: ['id', 'displayName'],
+  private *upsertUser(platformId: string, sub: string, displayName: string): SqlWork<string> {
+    const s = this.sql;
+    const found = yield s.select(LtiUserEntity, { platformId, sub }, ['id', 'displayName'], {
+      limit: 1,
     });
-    if (existing) {
+    if (found.rows.length > 0) {
+      const existing = s.hydrate(LtiUserEntity, found.rows[0]);
       if (displayName && existing.displayName !== displayName) {
-        await repo.update({ id: existing.id }, { displayName });
+        yield s.update(LtiUserEntity, { displayName }, { id: existing.id });
       }
       return existing.id;
     }
     const id = randomUUID();
-    await insertOnly(m, LtiUserEntity, { id, platformId, sub, displayName });
+    yield s.insert(LtiUserEntity, { id, platformId, sub, displayName });
     return id;
   }
 
-  private async upsertContext(
-    m: EntityManager,
-    c: {
-      platformId: string;
-      deploymentRowId: string;
-      contextId: string;
-      label: string;
-      title: string;
-      orgNodeId: string | null;
-      membershipsUrl: string | null;
-      launchId: string;
-    },
-  ): Promise<{ id: string; title: string }> {
-    const repo = m.getRepository(LtiContextEntity);
-    const existing = await repo.findOne({
-      where: { platformId: c.platformId, contextId: c.contextId },
-    });
-    if (existing) {
+  private *upsertContext(c: {
+    platformId: string;
+    deploymentRowId: string;
+    contextId: string;
+    label: string;
+    title: string;
+    orgNodeId: string | null;
+    membershipsUrl: string | null;
+    launchId: string;
+  }): SqlWork<{ id: string; title: string }> {
+    const s = this.sql;
+    const found = yield s.select(
+      LtiContextEntity,
+      { platformId: c.platformId, contextId: c.contextId },
+      ['id', 'title', 'label', 'orgNodeId', 'membershipsUrl', 'serviceLaunchId'],
+      { limit: 1 },
+    );
+    if (found.rows.length > 0) {
+      const existing = s.hydrate(LtiContextEntity, found.rows[0]);
       const patch: Partial<LtiContextEntity> = {};
       if (c.title && existing.title !== c.title) {
         patch.title = c.title;
@@ -700,14 +736,14 @@ export class LaunchFlowService {
         patch.serviceLaunchId = c.launchId;
       }
       if (Object.keys(patch).length > 0) {
-        await repo.update({ id: existing.id }, patch);
+        yield s.update(LtiContextEntity, patch, { id: existing.id });
       }
       const title = patch.title ?? existing.title;
       const label = patch.label ?? existing.label;
       return { id: existing.id, title: title || label || '' };
     }
     const id = randomUUID();
-    await insertOnly(m, LtiContextEntity, {
+    yield s.insert(LtiContextEntity, {
       id,
       platformId: c.platformId,
       deploymentRowId: c.deploymentRowId,
@@ -722,12 +758,12 @@ export class LaunchFlowService {
     return { id, title: c.title || c.label };
   }
 
-  private async upsertEnrolment(
-    m: EntityManager,
+  private *upsertEnrolment(
     contextRowId: string,
     userId: string,
     flags: { roles: string[]; learner: boolean; instructor: boolean },
-  ): Promise<void> {
+  ): SqlWork<void> {
+    const s = this.sql;
     const values = {
       roles: flags.roles,
       learner: flags.learner,
@@ -736,11 +772,9 @@ export class LaunchFlowService {
       lastLaunchAt: new Date(),
     };
     // Update in place (one statement on a relaunch); insert only when there was no row.
-    const updated = await m
-      .getRepository(LtiEnrolmentEntity)
-      .update({ contextRowId, userId }, values);
-    if (!updated.affected) {
-      await insertOnly(m, LtiEnrolmentEntity, {
+    const updated = yield s.update(LtiEnrolmentEntity, values, { contextRowId, userId });
+    if (updated.changes === 0) {
+      yield s.insert(LtiEnrolmentEntity, {
         id: randomUUID(),
         contextRowId,
         userId,
@@ -750,15 +784,20 @@ export class LaunchFlowService {
     }
   }
 
-  private async upsertResourceLink(
-    m: EntityManager,
+  private *upsertResourceLink(
     contextRowId: string,
     resourceLinkId: string,
     v: { title: string; moduleId: string | null; lineItemUrl: string | null },
-  ): Promise<void> {
-    const repo = m.getRepository(LtiResourceLinkEntity);
-    const existing = await repo.findOne({ where: { contextRowId, resourceLinkId } });
-    if (existing) {
+  ): SqlWork<void> {
+    const s = this.sql;
+    const found = yield s.select(
+      LtiResourceLinkEntity,
+      { contextRowId, resourceLinkId },
+      ['id', 'title', 'moduleId', 'lineItemUrl'],
+      { limit: 1 },
+    );
+    if (found.rows.length > 0) {
+      const existing = s.hydrate(LtiResourceLinkEntity, found.rows[0]);
       const patch: Partial<LtiResourceLinkEntity> = {};
       if (v.title && v.title !== existing.title) {
         patch.title = v.title;
@@ -770,32 +809,17 @@ export class LaunchFlowService {
         patch.lineItemUrl = v.lineItemUrl;
       }
       if (Object.keys(patch).length > 0) {
-        await repo.update({ id: existing.id }, patch);
+        yield s.update(LtiResourceLinkEntity, patch, { id: existing.id });
       }
       return;
     }
-    await insertOnly(m, LtiResourceLinkEntity, {
+    yield s.insert(LtiResourceLinkEntity, {
       id: randomUUID(),
       contextRowId,
       resourceLinkId,
       ...v,
     });
   }
-}
-
-/** INSERT without TypeORM's read-back of generated columns (one statement instead of two). */
-async function insertOnly<T extends object>(
-  m: EntityManager,
-  entity: new () => T,
-  values: Partial<T>,
-): Promise<void> {
-  await m
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(values as never)
-    .updateEntity(false)
-    .execute();
 }
 
 export function stateCookieName(state: string): string {
