@@ -41,12 +41,14 @@ export class AppModule {
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({ dir: c.curriculaDir }),
         }),
+        // Routes match in registration order (Express walks its layers): the launch and the
+        // lesson player, the hottest paths, are registered first.
+        LtiModule,
+        PlayerModule,
         // The concern channel serves /help, where every player page's "I need help" link goes.
         SafeguardingPagesModule,
-        PlayerModule,
         TeachModule,
         CoverageModule,
-        LtiModule,
         MessagingWebModule,
         DemoModule,
       ],

@@ -19,6 +19,9 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   const server = app as NestExpressApplication;
   server.set('trust proxy', config.http.trustProxy);
   server.disable('x-powered-by');
+  // Pages are per-user and sent no-store or short-lived: hashing every body for an ETag costs
+  // CPU on each response and saves nothing. Static assets keep serve-static's own ETags.
+  server.set('etag', false);
 
   server.use((req: Request, res: Response, next: NextFunction) => {
     const correlationId = sanitizeCorrelationId(req.headers['x-request-id']);
@@ -48,30 +51,32 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   });
 
   server.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          // LTI deep-linking responses post a form back to the LMS, so form-action stays open.
-          frameAncestors: config.http.frameAncestors,
+    precomputed(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:'],
+            fontSrc: ["'self'"],
+            connectSrc: ["'self'"],
+            objectSrc: ["'none'"],
+            baseUri: ["'self'"],
+            // LTI deep-linking responses post a form back to the LMS, so form-action stays open.
+            frameAncestors: config.http.frameAncestors,
+          },
         },
-      },
-      // The LMS shows the tool in an iframe: X-Frame-Options would forbid it; CSP governs.
-      frameguard: false,
-      crossOriginEmbedderPolicy: false,
-      crossOriginOpenerPolicy: false,
-      crossOriginResourcePolicy: { policy: 'same-site' },
-      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-      hsts: config.secureCookies ? { maxAge: 15552000, includeSubDomains: false } : false,
-    }),
+        // The LMS shows the tool in an iframe: X-Frame-Options would forbid it; CSP governs.
+        frameguard: false,
+        crossOriginEmbedderPolicy: false,
+        crossOriginOpenerPolicy: false,
+        crossOriginResourcePolicy: { policy: 'same-site' },
+        referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+        hsts: config.secureCookies ? { maxAge: 15552000, includeSubDomains: false } : false,
+      }),
+    ),
   );
 
   server.use(express.json({ limit: config.http.bodyLimit }));
@@ -81,6 +86,43 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
     prefix: '/static/',
     maxAge: config.isProduction ? '7d' : 0,
   });
+}
+
+/**
+ * Helmet's headers with our options are the same on every response: work them out once (by
+ * running helmet against a recording response) and set them in one step, instead of running its
+ * dozen middlewares per request.
+ */
+function precomputed(
+  middleware: (req: Request, res: Response, next: (err?: unknown) => void) => void,
+): (req: Request, res: Response, next: NextFunction) => void {
+  const headers: Array<[string, string]> = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) =>
+      headers.push([name, Array.isArray(value) ? value.join(', ') : String(value)]),
+    removeHeader: (name: string) => removed.push(name),
+  };
+  let synchronous = false;
+  middleware({} as Request, recorder as unknown as Response, (err?: unknown) => {
+    if (err) {
+      throw err instanceof Error ? err : new Error('security headers middleware failed');
+    }
+    synchronous = true;
+  });
+  if (!synchronous) {
+    // Not a fixed header set after all: fall back to running it per request.
+    return middleware;
+  }
+  return (_req, res, next) => {
+    for (const [name, value] of headers) {
+      res.setHeader(name, value);
+    }
+    for (const name of removed) {
+      res.removeHeader(name);
+    }
+    next();
+  };
 }
 
 function routeOf(req: Request): string {

@@ -69,6 +69,10 @@ export class AppLogger implements LoggerService {
     context?: string,
     trace?: string,
   ): void {
+    // Nest's Logger calls every level: skip building a line pino would drop.
+    if (!this.logger.isLevelEnabled(level)) {
+      return;
+    }
     const fields: Record<string, unknown> = context ? { context } : {};
     if (trace) {
       fields.stack = trace;
