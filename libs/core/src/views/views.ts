@@ -25,6 +25,19 @@ export interface PageMeta {
  * `views/templates/`, compiled once and cached. `{{x}}` escapes; `{{{x}}}` is only used for
  * HTML this code produced itself (the rendered body, Markdown rendered by our safe renderer).
  */
+/** Our helpers, declared to the compiler so templates call them directly (no lookup per use). */
+const KNOWN_HELPERS = {
+  t: true,
+  eq: true,
+  not: true,
+  and: true,
+  or: true,
+  add: true,
+  percent: true,
+  date: true,
+  l: true,
+};
+
 export class Views {
   private readonly hbs = Handlebars.create();
   private readonly cache = new Map<string, Handlebars.TemplateDelegate>();
@@ -32,7 +45,9 @@ export class Views {
 
   constructor(private readonly dir: string) {
     registerHelpers(this.hbs);
-    this.layout = this.hbs.compile(fs.readFileSync(LAYOUT_FILE, 'utf8'));
+    this.layout = this.hbs.compile(fs.readFileSync(LAYOUT_FILE, 'utf8'), {
+      knownHelpers: KNOWN_HELPERS,
+    });
     const partials = path.join(dir, 'partials');
     if (fs.existsSync(partials)) {
       for (const file of fs.readdirSync(partials)) {
@@ -68,6 +83,7 @@ export class Views {
     if (!t) {
       t = this.hbs.compile(fs.readFileSync(path.join(this.dir, `${name}.hbs`), 'utf8'), {
         strict: false,
+        knownHelpers: KNOWN_HELPERS,
       });
       this.cache.set(name, t);
     }

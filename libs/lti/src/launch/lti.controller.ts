@@ -69,7 +69,7 @@ export class LtiController {
       );
       return;
     }
-    res.redirect(302, outcome.authUrl);
+    redirect(res, 302, outcome.authUrl);
   }
 
   @All('launch')
@@ -102,6 +102,12 @@ export class LtiController {
     }
     const state = typeof body.state === 'string' ? body.state : '';
     res.clearCookie(stateCookieName(state), { ...this.cookieOptions(), maxAge: undefined });
-    res.redirect(303, outcome.location);
+    redirect(res, 303, outcome.location);
   }
+}
+
+/** A bare redirect: Express's adds content negotiation and an HTML body no browser shows. */
+function redirect(res: Response, status: 302 | 303, location: string): void {
+  res.status(status).location(location).setHeader('Content-Length', '0');
+  res.end();
 }
