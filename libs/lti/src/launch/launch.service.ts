@@ -1,8 +1,6 @@
-import { AppConfig, InjectConfig } from '@lib/core';
+import { AppConfig, FastSql, InjectConfig } from '@lib/core';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { LtiContextEntity, LtiLaunchEntity, LtiUserEntity } from '../entities/lti.entities';
 import { LtiErrorCode, LtiException } from '../lti.exception';
 
@@ -45,8 +43,8 @@ export class LaunchService {
   private readonly cache = new Map<string, LaunchContext>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly sql: FastSql,
   ) {}
 
   tokenFor(launchId: string): string {
@@ -87,7 +85,11 @@ export class LaunchService {
 
   /** The launch row itself, whatever its token expiry (grades and rosters use it for days). */
   async launchRow(launchId: string): Promise<LtiLaunchEntity | null> {
-    return this.dataSource.getRepository(LtiLaunchEntity).findOne({ where: { id: launchId } });
+    const [row] = await this.sql.find(
+      LtiLaunchEntity,
+      this.sql.select(LtiLaunchEntity, { id: launchId }, undefined, { limit: 1 }),
+    );
+    return row ?? null;
   }
 
   private async load(launchId: string): Promise<LaunchContext> {
@@ -95,13 +97,20 @@ export class LaunchService {
     if (!launch) {
       throw new LtiException(LtiErrorCode.LAUNCH_TOKEN_INVALID, 'Unknown launch.', { launchId });
     }
-    const [user, context] = await Promise.all([
-      this.dataSource.getRepository(LtiUserEntity).findOne({ where: { id: launch.userId } }),
+    // A launch recorded by another process (or before a restart): three cached statements.
+    const [[user], [context]] = await Promise.all([
+      this.sql.find(
+        LtiUserEntity,
+        this.sql.select(LtiUserEntity, { id: launch.userId }, ['displayName'], { limit: 1 }),
+      ),
       launch.contextRowId
-        ? this.dataSource
-            .getRepository(LtiContextEntity)
-            .findOne({ where: { id: launch.contextRowId } })
-        : Promise.resolve(null),
+        ? this.sql.find(
+            LtiContextEntity,
+            this.sql.select(LtiContextEntity, { id: launch.contextRowId }, ['title', 'label'], {
+              limit: 1,
+            }),
+          )
+        : Promise.resolve([]),
     ]);
     return this.contextOf(launch, user?.displayName ?? '', context?.title || context?.label || '');
   }
