@@ -37,6 +37,8 @@ interface SqliteDatabase {
 type Entity<T> = new () => T;
 
 const STATEMENT_CACHE = 200;
+/** Longer than any transaction of ours; a nested FastSql write gives up after it. */
+const SQLITE_WAIT_LIMIT_MS = 30_000;
 
 /**
  * Hand-built statements for hot paths (the LTI launch and the lesson's first page), where
@@ -250,10 +252,20 @@ export class FastSql {
       .databaseConnection;
   }
 
-  /** Waits (without blocking the event loop) while a TypeORM transaction holds the connection. */
+  /**
+   * Waits (without blocking the event loop) while a TypeORM transaction holds the connection.
+   * Called from inside that transaction it would wait for itself: after SQLITE_WAIT_LIMIT_MS it
+   * fails with a message that says so instead of hanging.
+   */
   private async sqliteIdle(): Promise<void> {
     const db = this.sqlite();
+    const started = Date.now();
     for (let spins = 0; db.inTransaction; spins++) {
+      if (spins % 1000 === 999 && Date.now() - started > SQLITE_WAIT_LIMIT_MS) {
+        throw new Error(
+          `FastSql waited ${SQLITE_WAIT_LIMIT_MS} ms for a TypeORM transaction to end on the SQLite connection; a FastSql write must not run inside one (ADR 0106).`,
+        );
+      }
       await new Promise((resolve) =>
         spins < 100 ? setImmediate(resolve) : setTimeout(resolve, 1),
       );
