@@ -1,4 +1,10 @@
 import { LaunchService } from '@lib/lti';
+import {
+  LtiContextEntity,
+  LtiEnrolmentEntity,
+  LtiResourceLinkEntity,
+  LtiUserEntity,
+} from '../../libs/lti/src/entities/lti.entities';
 import { createTenant, Tenant } from '../support/fixtures';
 import {
   bindSandbox,
@@ -73,6 +79,59 @@ describe('LTI: registration and launches through the sandbox LMS', () => {
       [ctx.userId],
     );
     expect(JSON.stringify(users)).not.toContain('@');
+  });
+
+  it('a relaunch reuses the user, class, enrolment and link rows and takes what the LMS changed', async () => {
+    const { cls, students } = await sandboxClass(tool, tenant.school.code);
+    const link = await tool.sandbox.addLink(cls.id, 'Passwords', 'us-account-security', 10);
+    const who = { classId: cls.id, userId: students[1].id, linkId: link.id };
+    const first = await tool
+      .get<LaunchService>(LaunchService)
+      .resolve(ltOf((await launch(new TestBrowser(tool.url), who)).location));
+    const ds = tool.dataSource;
+    // What the tool knew goes stale (a renamed pupil, class and link, a re-pointed module).
+    await ds.getRepository(LtiUserEntity).update({ id: first.userId }, { displayName: 'Old name' });
+    await ds
+      .getRepository(LtiContextEntity)
+      .update({ id: first.contextId! }, { title: 'Old title', label: 'OLD' });
+    await ds
+      .getRepository(LtiResourceLinkEntity)
+      .update(
+        { contextRowId: first.contextId!, resourceLinkId: link.id },
+        { title: 'Old link', moduleId: 'ep-kind-online' },
+      );
+
+    const again = await launch(new TestBrowser(tool.url), who);
+    expect(again.location).toMatch(/^\/play\/us-account-security\?lt=/);
+    const second = await tool.get<LaunchService>(LaunchService).resolve(ltOf(again.location));
+    expect(second.launchId).not.toBe(first.launchId);
+    expect(second).toMatchObject({
+      userId: first.userId,
+      contextId: first.contextId,
+      displayName: students[1].name,
+      contextTitle: cls.title,
+      moduleId: 'us-account-security',
+    });
+    const user = await ds.getRepository(LtiUserEntity).findOneByOrFail({ id: first.userId });
+    expect(user.displayName).toBe(students[1].name);
+    expect(
+      await ds.getRepository(LtiUserEntity).countBy({ platformId: user.platformId, sub: user.sub }),
+    ).toBe(1);
+    const context = await ds
+      .getRepository(LtiContextEntity)
+      .findOneByOrFail({ id: first.contextId! });
+    expect(context.title).toBe(cls.title);
+    expect(context.label).not.toBe('OLD');
+    expect(
+      await ds
+        .getRepository(LtiEnrolmentEntity)
+        .countBy({ contextRowId: first.contextId!, userId: first.userId }),
+    ).toBe(1);
+    const links = await ds
+      .getRepository(LtiResourceLinkEntity)
+      .findBy({ contextRowId: first.contextId!, resourceLinkId: link.id });
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ title: 'Passwords', moduleId: 'us-account-security' });
   });
 
   it('sends a teacher to the class dashboard and a school admin to the school dashboard', async () => {

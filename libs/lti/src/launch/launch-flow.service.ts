@@ -5,6 +5,7 @@ import {
   Lang,
   langFromLocale,
   QueueService,
+  SqlStep,
   SqlWork,
 } from '@lib/core';
 import { OrgsService, OrgType } from '@lib/orgs';
@@ -606,10 +607,13 @@ export class LaunchFlowService {
     if (consumed.changes === 0) {
       return null;
     }
-    row.userId = yield* this.upsertUser(row.platformId, claims.sub, displayName);
+    // What exists already (user, class, resource link): one round trip instead of three.
+    const found = yield this.lookup(row.platformId, claims.sub, c.contextId, row.resourceLinkId);
+    const known = found.rows[0] ?? {};
+    row.userId = yield* this.upsertUser(known, row.platformId, claims.sub, displayName);
     let contextTitle = '';
     if (c.contextId) {
-      const ctx = yield* this.upsertContext({
+      const ctx = yield* this.upsertContext(known, {
         platformId: row.platformId,
         deploymentRowId: row.deploymentRowId,
         contextId: c.contextId,
@@ -623,7 +627,7 @@ export class LaunchFlowService {
       contextTitle = ctx.title;
       yield* this.upsertEnrolment(ctx.id, row.userId, row);
       if (row.resourceLinkId && claims.messageType === 'LtiResourceLinkRequest') {
-        yield* this.upsertResourceLink(ctx.id, row.resourceLinkId, {
+        yield* this.upsertResourceLink(known, ctx.id, row.resourceLinkId, {
           title: c.resourceLinkTitle,
           moduleId: row.moduleId,
           lineItemUrl: row.agsLineItem,
@@ -683,42 +687,76 @@ export class LaunchFlowService {
       .catch(() => undefined);
   }
 
-  private *upsertUser(platformId: string, sub: string, displayName: string): SqlWork<string> {
+  /**
+   * The user, class and resource link a launch names, in one row (columns prefixed u_, c_, rl_;
+   * null where there is no such row yet).
+   */
+  private lookup(
+    platformId: string,
+    sub: string,
+    contextId: string | undefined,
+    resourceLinkId: string | null,
+  ): SqlStep {
     const s = this.sql;
-    const found = yield s.select(LtiUserEntity, { platformId, sub }, ['id', 'displayName'], {
-      limit: 1,
-    });
-    if (found.rows.length > 0) {
-      const existing = s.hydrate(LtiUserEntity, found.rows[0]);
-      if (displayName && existing.displayName !== displayName) {
-        yield s.update(LtiUserEntity, { displayName }, { id: existing.id });
+    const u = (p: keyof LtiUserEntity): string => `u.${s.column(LtiUserEntity, p)}`;
+    const c = (p: keyof LtiContextEntity): string => `c.${s.column(LtiContextEntity, p)}`;
+    const rl = (p: keyof LtiResourceLinkEntity): string =>
+      `rl.${s.column(LtiResourceLinkEntity, p)}`;
+    return s.raw(
+      `SELECT ${u('id')} AS u_id, ${u('displayName')} AS u_display_name, ` +
+        `${c('id')} AS c_id, ${c('title')} AS c_title, ${c('label')} AS c_label, ` +
+        `${c('orgNodeId')} AS c_org_node_id, ${c('membershipsUrl')} AS c_memberships_url, ` +
+        `${c('serviceLaunchId')} AS c_service_launch_id, ` +
+        `${rl('id')} AS rl_id, ${rl('title')} AS rl_title, ${rl('moduleId')} AS rl_module_id, ` +
+        `${rl('lineItemUrl')} AS rl_line_item_url ` +
+        `FROM (SELECT 1 AS one) x ` +
+        `LEFT JOIN ${s.table(LtiUserEntity)} u ON ${u('platformId')} = ? AND ${u('sub')} = ? ` +
+        `LEFT JOIN ${s.table(LtiContextEntity)} c ON ${c('platformId')} = ? AND ${c('contextId')} = ? ` +
+        `LEFT JOIN ${s.table(LtiResourceLinkEntity)} rl ON ${rl('contextRowId')} = ${c('id')} AND ${rl('resourceLinkId')} = ?`,
+      [platformId, sub, platformId, contextId ?? null, resourceLinkId],
+    );
+  }
+
+  private *upsertUser(
+    known: Record<string, unknown>,
+    platformId: string,
+    sub: string,
+    displayName: string,
+  ): SqlWork<string> {
+    const s = this.sql;
+    if (typeof known.u_id === 'string') {
+      if (displayName && known.u_display_name !== displayName) {
+        yield s.update(LtiUserEntity, { displayName }, { id: known.u_id });
       }
-      return existing.id;
+      return known.u_id;
     }
     const id = randomUUID();
     yield s.insert(LtiUserEntity, { id, platformId, sub, displayName });
     return id;
   }
 
-  private *upsertContext(c: {
-    platformId: string;
-    deploymentRowId: string;
-    contextId: string;
-    label: string;
-    title: string;
-    orgNodeId: string | null;
-    membershipsUrl: string | null;
-    launchId: string;
-  }): SqlWork<{ id: string; title: string }> {
+  private *upsertContext(
+    known: Record<string, unknown>,
+    c: {
+      platformId: string;
+      deploymentRowId: string;
+      contextId: string;
+      label: string;
+      title: string;
+      orgNodeId: string | null;
+      membershipsUrl: string | null;
+      launchId: string;
+    },
+  ): SqlWork<{ id: string; title: string }> {
     const s = this.sql;
-    const found = yield s.select(
-      LtiContextEntity,
-      { platformId: c.platformId, contextId: c.contextId },
-      ['id', 'title', 'label', 'orgNodeId', 'membershipsUrl', 'serviceLaunchId'],
-      { limit: 1 },
-    );
-    if (found.rows.length > 0) {
-      const existing = s.hydrate(LtiContextEntity, found.rows[0]);
+    if (typeof known.c_id === 'string') {
+      const existing = {
+        title: (known.c_title as string | null) ?? '',
+        label: (known.c_label as string | null) ?? '',
+        orgNodeId: (known.c_org_node_id as string | null) ?? null,
+        membershipsUrl: (known.c_memberships_url as string | null) ?? null,
+        serviceLaunchId: (known.c_service_launch_id as string | null) ?? null,
+      };
       const patch: Partial<LtiContextEntity> = {};
       if (c.title && existing.title !== c.title) {
         patch.title = c.title;
@@ -736,11 +774,11 @@ export class LaunchFlowService {
         patch.serviceLaunchId = c.launchId;
       }
       if (Object.keys(patch).length > 0) {
-        yield s.update(LtiContextEntity, patch, { id: existing.id });
+        yield s.update(LtiContextEntity, patch, { id: known.c_id });
       }
       const title = patch.title ?? existing.title;
       const label = patch.label ?? existing.label;
-      return { id: existing.id, title: title || label || '' };
+      return { id: known.c_id, title: title || label || '' };
     }
     const id = randomUUID();
     yield s.insert(LtiContextEntity, {
@@ -785,31 +823,26 @@ export class LaunchFlowService {
   }
 
   private *upsertResourceLink(
+    known: Record<string, unknown>,
     contextRowId: string,
     resourceLinkId: string,
     v: { title: string; moduleId: string | null; lineItemUrl: string | null },
   ): SqlWork<void> {
     const s = this.sql;
-    const found = yield s.select(
-      LtiResourceLinkEntity,
-      { contextRowId, resourceLinkId },
-      ['id', 'title', 'moduleId', 'lineItemUrl'],
-      { limit: 1 },
-    );
-    if (found.rows.length > 0) {
-      const existing = s.hydrate(LtiResourceLinkEntity, found.rows[0]);
+    // The looked-up link belongs to the looked-up class; a class made just now has none.
+    if (typeof known.rl_id === 'string' && known.c_id === contextRowId) {
       const patch: Partial<LtiResourceLinkEntity> = {};
-      if (v.title && v.title !== existing.title) {
+      if (v.title && v.title !== known.rl_title) {
         patch.title = v.title;
       }
-      if (v.moduleId && v.moduleId !== existing.moduleId) {
+      if (v.moduleId && v.moduleId !== known.rl_module_id) {
         patch.moduleId = v.moduleId;
       }
-      if (v.lineItemUrl && v.lineItemUrl !== existing.lineItemUrl) {
+      if (v.lineItemUrl && v.lineItemUrl !== known.rl_line_item_url) {
         patch.lineItemUrl = v.lineItemUrl;
       }
       if (Object.keys(patch).length > 0) {
-        yield s.update(LtiResourceLinkEntity, patch, { id: existing.id });
+        yield s.update(LtiResourceLinkEntity, patch, { id: known.rl_id });
       }
       return;
     }
