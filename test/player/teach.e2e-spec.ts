@@ -332,6 +332,38 @@ describe('Teacher view: a class from the sandbox LMS', () => {
     expect(csv.slice(1).map((r) => r[3])).toEqual(['Chưa bắt đầu', 'Chưa bắt đầu']);
   });
 
+  it('tells a teacher whose class has no SafeNest lesson yet how to add one, on every tab', async () => {
+    const bare = await createPlayerClass(sandbox, tenant, 1);
+    // An external-tool activity added by hand in the LMS: no module chosen by deep linking.
+    const link = await sandbox.addLink(bare.classId, 'Hand-made link');
+    const { lt, location } = await launchFromSandbox(tool, {
+      classId: bare.classId,
+      userId: bare.teacher.id,
+      linkId: link.id,
+    });
+    expect(location).toMatch(/^\/teach\/class\?lt=/);
+    const t = new PlayerClient(tool, lt, 'vi');
+    const hint =
+      'Lớp chưa có bài học nào. Hãy thêm SafeNest vào khoá học bằng nút “Thêm hoạt động”.';
+    for (const tab of [
+      '/teach/class',
+      '/teach/class/items',
+      '/teach/class/guide',
+      '/teach/class/family-note',
+    ]) {
+      const res = await t.get(tab);
+      expect(res.status).toBe(200);
+      expect(decodeHtml(res.text)).toContain(hint);
+    }
+    const en = await tool.http
+      .get(`/teach/class?lt=${encodeURIComponent(lt)}&lang=en`)
+      .set('Accept', 'text/html');
+    expect(en.status).toBe(200);
+    expect(decodeHtml(en.text)).toContain(
+      'No lesson in this class yet. Add SafeNest to the course with “Add an activity”.',
+    );
+  });
+
   it('gives the school admin aggregates of every class, without pupil names', async () => {
     const { client, location } = await launch(cls.admin.id);
     expect(location).toMatch(/^\/teach\/school\?lt=/);
