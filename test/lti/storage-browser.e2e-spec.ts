@@ -82,6 +82,36 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
     await context.close();
   });
 
+  it('still completes when the LMS storage frame loads late (messages resent, each answered once)', async () => {
+    const { cls, students } = await sandboxClass(tool, tenant.school.code, 1);
+    const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-safe-chat', 10);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The storage frame's page is held back so that the tool's first lti.put_data messages reach
+    // a frame with no listener yet (they are lost, as in a slow LMS page).
+    await page.route('**/storage-frame', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    const launchPosts: string[] = [];
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && req.url().endsWith('/lti/launch')) {
+        launchPosts.push(req.postData() ?? '');
+      }
+    });
+    await page.goto(
+      lmsPage({ class: cls.id, user: students[0].id, link: link.id, locale: 'en', lang: 'en' }),
+    );
+    const frame = await frameAt(page, (u) => u.includes('/play/up-safe-chat'));
+    expect(await frame.locator('h1').first().textContent()).toBeTruthy();
+    // Past the old 3 s give-up, a second answer or timer must not submit the launch again.
+    await page.waitForTimeout(4000);
+    expect(launchPosts).toHaveLength(2);
+    expect(new URLSearchParams(launchPosts[1]).get('storage_proof')).toMatch(/^[\w-]{20,}$/);
+    expect(frame.url()).toContain('/play/up-safe-chat');
+    await context.close();
+  });
+
   it('without platform storage, refuses with a 401 page that opens the tool in a new window, which works', async () => {
     const { cls, students } = await sandboxClass(tool, tenant.school.code, 1);
     const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-safe-chat', 10);

@@ -9,21 +9,45 @@
   var mode = form.getAttribute('data-mode');
   var frame =
     (window.parent && window.parent.frames && window.parent.frames[target]) || window.parent;
+  // Both messages are idempotent, so a message is sent again until the platform answers: its
+  // storage frame may still be loading (a message sent before its listener exists is lost).
+  // After GIVE_UP_MS without an answer the launch goes on without storage and the tool explains.
+  var RESEND_MS = 250;
+  var GIVE_UP_MS = 8000;
   function send(subject, key, value, cb) {
     var id = Math.random().toString(36).slice(2);
-    function onMessage(event) {
-      if (event.origin !== origin || !event.data || event.data.message_id !== id) return;
-      window.removeEventListener('message', onMessage);
-      cb(event.data);
-    }
-    window.addEventListener('message', onMessage);
+    var done = false;
+    var resend;
+    var giveUp;
     var msg = { subject: subject, message_id: id, key: key };
     if (value !== undefined) msg.value = value;
-    frame.postMessage(msg, origin);
-    setTimeout(function () {
+    // The callback runs exactly once: a late answer after giving up (or a second answer to a
+    // resent message) must not navigate or submit the form a second time.
+    function finish(reply) {
+      if (done) return;
+      done = true;
+      clearInterval(resend);
+      clearTimeout(giveUp);
       window.removeEventListener('message', onMessage);
-      cb(null);
-    }, 3000);
+      cb(reply);
+    }
+    function onMessage(event) {
+      if (event.origin !== origin || !event.data || event.data.message_id !== id) return;
+      finish(event.data);
+    }
+    function post() {
+      try {
+        frame.postMessage(msg, origin);
+      } catch (e) {
+        // The frame is navigating; the next resend reaches it.
+      }
+    }
+    window.addEventListener('message', onMessage);
+    post();
+    resend = setInterval(post, RESEND_MS);
+    giveUp = setTimeout(function () {
+      finish(null);
+    }, GIVE_UP_MS);
   }
   if (mode === 'put') {
     send('lti.put_data', 'state_' + state, state, function () {
