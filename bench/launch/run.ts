@@ -73,6 +73,8 @@ interface Result {
   p95: number;
   /** CPU time (user + system) the tool's process spent per completed launch, in ms. */
   cpuMsPerLaunch: number;
+  /** CPU the load generator and the platform simulator spent per launch, in ms. */
+  harnessMsPerLaunch: number;
   firstError?: string;
 }
 
@@ -265,8 +267,16 @@ async function measure(
     );
     stepCpu.clear();
   }
+  const loadgenMs = (self.user + self.system) / 1000 / n;
+  const simMs = (cpuMsOf(simPid) - simBefore) / n;
+  const toolMs = cpuMs / n;
+  // What this machine can do at most, whatever the tool: every launch needs the tool's, the load
+  // generator's and the simulator's CPU from the same cores, and the tool runs on one thread.
+  const cores = os.cpus().length;
   process.stdout.write(
-    `  (${target}: load generator CPU ${((self.user + self.system) / 1000 / n).toFixed(1)} ms/launch, platform simulator ${((cpuMsOf(simPid) - simBefore) / n).toFixed(1)} ms/launch)\n`,
+    `  (${target}: load generator CPU ${loadgenMs.toFixed(1)} ms/launch, platform simulator ${simMs.toFixed(1)} ms/launch; ` +
+      `ceiling here ${((cores * 1000) / (toolMs + loadgenMs + simMs)).toFixed(0)} launches/s for all ${cores} cores, ` +
+      `${(1000 / toolMs).toFixed(0)}/s for the tool's one thread)\n`,
   );
   latencies.sort((a, b) => a - b);
   const pct = (p: number): number =>
@@ -280,6 +290,7 @@ async function measure(
     p50: pct(0.5),
     p95: pct(0.95),
     cpuMsPerLaunch: cpuMs / Math.max(1, latencies.length),
+    harnessMsPerLaunch: loadgenMs + simMs,
     firstError,
   };
 }
@@ -525,6 +536,13 @@ async function main(): Promise<void> {
     if (ours && stock && stock.perSecond > 0) {
       process.stdout.write(
         `${database}: SafeNest / stock ltijs = ${(ours.perSecond / stock.perSecond).toFixed(1)}x launches/s, ${(stock.cpuMsPerLaunch / ours.cpuMsPerLaunch).toFixed(1)}x less tool CPU per launch\n`,
+      );
+      // 10x stock on these cores leaves this much CPU per launch for the tool, once the load
+      // generator and the simulator have had theirs.
+      const target = stock.perSecond * 10;
+      const budget = (os.cpus().length * 1000) / target - ours.harnessMsPerLaunch;
+      process.stdout.write(
+        `${database}: 10x stock = ${target.toFixed(0)} launches/s; with the harness's ${ours.harnessMsPerLaunch.toFixed(1)} ms per launch on the same cores that leaves the tool ${budget.toFixed(1)} ms of CPU per launch at 100% of every core (it uses ${ours.cpuMsPerLaunch.toFixed(1)}), and ${(1000 / target).toFixed(1)} ms on its one thread\n`,
       );
     }
   }
