@@ -270,11 +270,11 @@ export class DemoSeeder {
       Math.round((Date.parse(within) - Date.parse(period.start)) / 86_400_000),
     );
     const plan: [string, GradeBand, number, string[]][] = [
-      ['DEMO-S01', 'early-primary', 96, ['ep-kind-words']],
-      ['DEMO-S01', 'upper-primary', 140, ['up-safe-chat', 'up-strong-passwords']],
-      ['DEMO-S01', 'upper-primary', 20, ['up-safe-chat']],
+      ['DEMO-S01', 'early-primary', 96, ['ep-kind-online']],
+      ['DEMO-S01', 'upper-primary', 140, ['up-online-friends', 'up-strong-passwords']],
+      ['DEMO-S01', 'upper-primary', 20, ['up-online-friends']],
       ['DEMO-S02', 'lower-secondary', 210, ['ls-digital-footprint']],
-      ['DEMO-S04', 'upper-secondary', 310, ['us-scams-and-deals']],
+      ['DEMO-S04', 'upper-secondary', 310, ['us-ai-and-misinformation']],
     ];
     let n = 0;
     for (const [code, band, learners, modules] of plan) {

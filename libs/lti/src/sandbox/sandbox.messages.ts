@@ -4,7 +4,7 @@ I18n.register({
   vi: {
     'sandbox.title': 'LMS thử nghiệm',
     'sandbox.intro':
-      'Một nền tảng LTI 1.3 thật nằm trong SafeNest, nói chuyện như Moodle 4.5. Chọn lớp và người dùng để mở SafeNest với vai trò học sinh, giáo viên hoặc quản trị trường.',
+      'Một nền tảng LTI 1.3 thật nằm trong SafeNest, nói chuyện như Moodle 4.5. Mỗi lớp mẫu đã có một bài học: bấm “Mở” bên cạnh một học sinh để học thử, bên cạnh giáo viên để xem tiến độ của lớp, hoặc vào trang lớp để thêm bài học bằng Deep Linking.',
     'sandbox.notRegistered':
       'LMS thử nghiệm chưa đăng ký xong với SafeNest. Hãy tải lại trang sau vài giây.',
     'sandbox.school': 'Trường',
@@ -19,6 +19,7 @@ I18n.register({
     'sandbox.inFrame': 'trong iframe',
     'sandbox.launchAs': 'Mở với tư cách {name}',
     'sandbox.open': 'Mở',
+    'sandbox.lesson': 'Bài học',
     'sandbox.addModule': 'Thêm bài học (Deep Linking)',
     'sandbox.gradebook': 'Sổ điểm',
     'sandbox.classPage': 'Trang lớp',
@@ -33,7 +34,7 @@ I18n.register({
   en: {
     'sandbox.title': 'Sandbox LMS',
     'sandbox.intro':
-      'A real LTI 1.3 platform inside SafeNest that speaks like Moodle 4.5. Pick a class and a person to open SafeNest as a student, teacher or school admin.',
+      'A real LTI 1.3 platform inside SafeNest that speaks like Moodle 4.5. Each demo class already has one lesson: press “Open” beside a student to take it, beside the teacher to see the class’s progress, or go to the class page to add lessons by Deep Linking.',
     'sandbox.notRegistered':
       'The sandbox LMS has not finished registering with SafeNest. Reload in a few seconds.',
     'sandbox.school': 'School',
@@ -48,6 +49,7 @@ I18n.register({
     'sandbox.inFrame': 'in an iframe',
     'sandbox.launchAs': 'Open as {name}',
     'sandbox.open': 'Open',
+    'sandbox.lesson': 'Lesson',
     'sandbox.addModule': 'Add a lesson (Deep Linking)',
     'sandbox.gradebook': 'Gradebook',
     'sandbox.classPage': 'Class page',

@@ -12,6 +12,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ModuleCatalog } from '../deeplink/module-catalog';
 import { JwksCache } from '../launch/jwks-cache';
 import { CLAIM, LTI_PATHS, SCOPE } from '../lti.constants';
 import { LtiUrls } from '../services/lti-urls.service';
@@ -83,12 +84,36 @@ interface MessageHint {
   loc?: string;
 }
 
-/** Demo classes of the demo schools: a province-wide LMS whose courses carry `school_code`. */
+/**
+ * Demo classes of the demo schools: a province-wide LMS whose courses carry `school_code`. Each
+ * starts with one graded lesson of its age band, as if its teacher had added it by Deep Linking,
+ * so a newcomer can launch a real lesson as a pupil from the first page of the sandbox.
+ */
 const DEMO_CLASSES = [
-  { school: 'DEMO-S01', label: '5A', title: { en: 'Class 5A', vi: 'Lớp 5A' } },
-  { school: 'DEMO-S02', label: '7B', title: { en: 'Class 7B', vi: 'Lớp 7B' } },
-  { school: 'DEMO-S03', label: '4C', title: { en: 'Class 4C', vi: 'Lớp 4C' } },
-  { school: 'DEMO-S04', label: '10A1', title: { en: 'Class 10A1', vi: 'Lớp 10A1' } },
+  {
+    school: 'DEMO-S01',
+    label: '5A',
+    title: { en: 'Class 5A', vi: 'Lớp 5A' },
+    module: 'up-online-friends',
+  },
+  {
+    school: 'DEMO-S02',
+    label: '7B',
+    title: { en: 'Class 7B', vi: 'Lớp 7B' },
+    module: 'ls-account-security',
+  },
+  {
+    school: 'DEMO-S03',
+    label: '4C',
+    title: { en: 'Class 4C', vi: 'Lớp 4C' },
+    module: 'up-strong-passwords',
+  },
+  {
+    school: 'DEMO-S04',
+    label: '10A1',
+    title: { en: 'Class 10A1', vi: 'Lớp 10A1' },
+    module: 'us-reporting-and-getting-help',
+  },
 ];
 const DEMO_STUDENTS = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà'];
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ'];
@@ -135,6 +160,7 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
     private readonly platforms: PlatformRegistry,
     private readonly orgs: OrgsService,
     private readonly crypto: FieldEncryptionService,
+    private readonly modules: ModuleCatalog,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     this.ready.catch(() => undefined);
@@ -326,14 +352,23 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
   async seedDemo(): Promise<void> {
     for (const c of DEMO_CLASSES) {
       const id = `demo-${c.school.toLowerCase()}`;
-      if (!(await this.store.get('class', id))) {
-        await this.createClass({
-          id,
-          schoolCode: c.school,
-          label: c.label,
-          title: c.title.vi,
-          students: 4,
-        });
+      if (await this.store.get('class', id)) {
+        continue; // seeded on an earlier start; what was added since stays as it is
+      }
+      await this.createClass({
+        id,
+        schoolCode: c.school,
+        label: c.label,
+        title: c.title.vi,
+        students: 4,
+      });
+      // The lesson as Deep Linking would have added it: the module's title, its id as a custom
+      // parameter and a line item out of its points. A CURRICULA_DIR without it: no lesson.
+      const module = this.modules.get(c.module);
+      if (module) {
+        await this.addLink(id, module.title.vi, module.id, module.maxScore || 1);
+      } else {
+        this.logger.warn({ msg: 'demo lesson not in the curricula', moduleId: c.module });
       }
     }
   }
