@@ -1,5 +1,6 @@
 import { CatalogService, CurriculumModule, type BandCheck } from '@lib/curricula';
-import { LaunchService, SandboxService } from '@lib/lti';
+import { LaunchService, RosterService, SandboxService } from '@lib/lti';
+import { LtiContextEntity } from '../../libs/lti/src/entities/lti.entities';
 import { MessageEntity } from '@lib/messaging';
 import { INestApplicationContext } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
@@ -330,6 +331,60 @@ describe('Teacher view: a class from the sandbox LMS', () => {
       (await tool.http.get(`/teach/class/export.csv?${t.q}`)).text.replace(/^\ufeff/, ''),
     );
     expect(csv.slice(1).map((r) => r[3])).toEqual(['Chưa bắt đầu', 'Chưa bắt đầu']);
+  });
+
+  it('says why the class list is empty: the first sync still waiting for the LMS (with a reload link), or nobody enrolled', async () => {
+    const fresh = await createPlayerClass(sandbox, tenant, 2);
+    const max = module.assessment.items.reduce((s, i) => s + i.points, 0);
+    const link = await sandbox.addLink(fresh.classId, module.title.vi, MODULE, max);
+    // The LMS does not answer its services for now: the roster sync after the launch fails.
+    await tool.http
+      .post('/sandbox/faults')
+      .send({ status: 503, times: 1000, scope: 'all' })
+      .expect(200);
+    let t: PlayerClient;
+    try {
+      const { lt } = await launchFromSandbox(tool, {
+        classId: fresh.classId,
+        userId: fresh.teacher.id,
+        linkId: link.id,
+      });
+      t = new PlayerClient(tool, lt, 'vi');
+      const html = decodeHtml((await t.get('/teach/class')).text);
+      expect(html).toContain(
+        'Đang lấy danh sách lớp từ LMS, thường chỉ mất vài giây. Nếu danh sách vẫn trống, LMS chưa trả lời và SafeNest sẽ tự thử lại.',
+      );
+      expect(html).toMatch(/<a href="\/teach\/class\?lt=[^"]+">Tải lại trang<\/a>/);
+    } finally {
+      await tool.http.post('/sandbox/faults').send({ times: 0 }).expect(200);
+    }
+    // Once the LMS answers, the list is there.
+    const row = await tool.dataSource
+      .getRepository(LtiContextEntity)
+      .findOneByOrFail({ contextId: fresh.classId });
+    await tool.get<RosterService>(RosterService).sync(row.id);
+    const synced = decodeHtml((await t.get('/teach/class')).text);
+    expect(synced).toContain('0/2 học sinh đã bắt đầu');
+    expect(synced).not.toContain('Tải lại trang');
+
+    // An LMS class with nobody enrolled says so, without a reload link.
+    const empty = await createPlayerClass(sandbox, tenant, 0);
+    const emptyLink = await sandbox.addLink(empty.classId, module.title.vi, MODULE, max);
+    const { lt } = await launchFromSandbox(tool, {
+      classId: empty.classId,
+      userId: empty.teacher.id,
+      linkId: emptyLink.id,
+    });
+    const e = new PlayerClient(tool, lt, 'en');
+    const emptyRow = await tool.dataSource
+      .getRepository(LtiContextEntity)
+      .findOneByOrFail({ contextId: empty.classId });
+    await tool.get<RosterService>(RosterService).sync(emptyRow.id);
+    const none = decodeHtml((await e.get('/teach/class')).text);
+    expect(none).toContain(
+      'The LMS has no pupils enrolled in this class yet. Enrolled pupils appear here after the next sync.',
+    );
+    expect(none).not.toContain('Reload the page');
   });
 
   it('tells a teacher whose class has no SafeNest lesson yet how to add one, on every tab', async () => {

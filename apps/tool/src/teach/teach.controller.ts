@@ -105,6 +105,9 @@ export class TeachController {
       };
     });
     const deliveries = await this.grades.listForContext(ctx.contextId);
+    // An empty list says why: the first sync after a teacher's launch is still running (the
+    // page offers a reload), the LMS shares no class list, or it lists nobody.
+    const roster = rows.length === 0 ? await this.roster.state(ctx.contextId) : null;
     const policy = launch.resourceLinkId
       ? await this.attempts.policy(linkKeyOf('module', launch))
       : null;
@@ -113,6 +116,8 @@ export class TeachController {
       rows,
       totals,
       failed: deliveries.filter((d) => d.status === 'failed').length,
+      noLearners: roster ? `teach.progress.noLearners.${roster}` : null,
+      reloadHref: roster === 'pending' ? req.originalUrl : null,
       policy: policy
         ? {
             ...policy,

@@ -26,8 +26,13 @@ I18n.register({
     'teach.progress.passed': 'Đạt',
     'teach.progress.summary':
       '{started}/{total} học sinh đã bắt đầu · {completed} đã nộp · {passed} đạt',
-    'teach.progress.noLearners':
-      'Chưa có học sinh nào trong danh sách lớp. Danh sách được đồng bộ từ LMS khi giáo viên mở SafeNest.',
+    'teach.progress.noLearners.pending':
+      'Đang lấy danh sách lớp từ LMS, thường chỉ mất vài giây. Nếu danh sách vẫn trống, LMS chưa trả lời và SafeNest sẽ tự thử lại.',
+    'teach.progress.noLearners.synced':
+      'LMS chưa ghi danh học sinh nào vào lớp này. Học sinh được ghi danh sẽ hiện ở đây sau lần đồng bộ tiếp theo.',
+    'teach.progress.noLearners.none':
+      'LMS này không chia sẻ danh sách lớp, nên học sinh hiện ở đây từ lần đầu các em mở bài học.',
+    'teach.progress.reload': 'Tải lại trang',
     'teach.progress.unknown': 'Học sinh (không còn trong lớp)',
     'teach.progress.attempts': '{n} lượt',
     'teach.items.choose': 'Chọn bài học',
@@ -139,8 +144,13 @@ I18n.register({
     'teach.progress.passed': 'Passed',
     'teach.progress.summary':
       '{started}/{total} pupils started · {completed} handed in · {passed} passed',
-    'teach.progress.noLearners':
-      'No pupils on the class list yet. The list is synced from the LMS when a teacher opens SafeNest.',
+    'teach.progress.noLearners.pending':
+      'Getting the class list from the LMS; this usually takes a few seconds. If it stays empty, the LMS has not answered yet and SafeNest keeps trying.',
+    'teach.progress.noLearners.synced':
+      'The LMS has no pupils enrolled in this class yet. Enrolled pupils appear here after the next sync.',
+    'teach.progress.noLearners.none':
+      'This LMS does not share its class list, so pupils appear here from the first time they open the lesson.',
+    'teach.progress.reload': 'Reload the page',
     'teach.progress.unknown': 'Pupil (no longer in the class)',
     'teach.progress.attempts': '{n} attempts',
     'teach.items.choose': 'Choose a lesson',

@@ -78,6 +78,20 @@ export class RosterService {
     }));
   }
 
+  /**
+   * Where the class list of a class stands: `none` when the platform offers no Names and Role
+   * Provisioning for it, `pending` before the first sync has finished, `synced` after.
+   */
+  async state(contextRowId: string): Promise<'none' | 'pending' | 'synced'> {
+    const context = await this.dataSource
+      .getRepository(LtiContextEntity)
+      .findOne({ where: { id: contextRowId }, select: ['id', 'membershipsUrl', 'rosterSyncedAt'] });
+    if (!context?.membershipsUrl) {
+      return 'none';
+    }
+    return context.rosterSyncedAt ? 'synced' : 'pending';
+  }
+
   /** Active learners of a class (enrolment count for coverage). */
   async learnerCount(contextRowId: string): Promise<number> {
     return this.dataSource
