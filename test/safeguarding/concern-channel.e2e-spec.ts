@@ -72,6 +72,42 @@ describe('Concern channel: from "I need help" to the outcome', () => {
     await sink.close();
   });
 
+  it('gives staff launched from the LMS the adult form of their school, not the pupil one', async () => {
+    const { cls, admin, teacher: lmsTeacher } = await sandboxClass(tool, tenant.school.code);
+    const link = await tool.sandbox.addLink(cls.id, 'Online friends', 'up-online-friends', 10);
+    for (const user of [admin, lmsTeacher]) {
+      const staff = new TestBrowser(tool.url);
+      const launched = await launch(staff, {
+        classId: cls.id,
+        userId: user.id,
+        linkId: link.id,
+        locale: 'en',
+      });
+      const lt = ltOf(launched.location);
+      expect(lt).toBeTruthy();
+      const form = await staff.get(`/help?lt=${encodeURIComponent(lt)}&lang=en`);
+      expect(form.status).toBe(200);
+      expect(decodeHtml(form.text)).toContain(
+        `<h1 id="sg-title">Report a concern about a child's safety online</h1>`,
+      );
+      expect(form.text).toContain(tenant.school.name);
+      // Not a pupil: no "talk to me at school", no LMS name carried into the report.
+      expect(form.text).not.toContain('Yes, please talk to me at school');
+      expect(form.text).not.toContain(user.name);
+    }
+    // The school overview's button says what it is for an adult.
+    const school = new TestBrowser(tool.url);
+    const asAdmin = await launch(school, {
+      classId: cls.id,
+      userId: admin.id,
+      linkId: link.id,
+      locale: 'en',
+    });
+    const overview = await school.get(asAdmin.location!);
+    expect(overview.text).toMatch(/class="need-help" href="[^"]+">Report a concern about a child</);
+    expect(overview.text).not.toContain('I need help');
+  });
+
   it('takes a pupil report from the lesson player in their language and age band', async () => {
     const { cls, students } = await sandboxClass(tool, tenant.school.code);
     const link = await tool.sandbox.addLink(cls.id, 'Online friends', 'up-online-friends', 10);

@@ -13,6 +13,11 @@ export interface HelpLaunch {
   locale: 'vi' | 'en';
   /** The lesson module open in the player, which tells the age band. */
   moduleId: string | null;
+  /**
+   * Whether the launch is a pupil's. Staff launches (teachers, school admins) get the adult form
+   * of their school instead: they report as adults, not as the pupil of a lesson.
+   */
+  learner: boolean;
 }
 
 /**

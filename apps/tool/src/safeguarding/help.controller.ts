@@ -260,6 +260,10 @@ export class HelpController {
   private async targetFromQuery(q: Record<string, unknown>): Promise<FormTarget | null> {
     if (typeof q.lt === 'string' && q.lt) {
       const launch = await this.launches.resolve(q.lt).catch(() => null);
+      if (launch?.schoolOrgNodeId && !launch.learner) {
+        // A teacher or school admin from their dashboard: the adult form of their school.
+        return this.targetFromSchoolId(launch.schoolOrgNodeId);
+      }
       if (launch?.schoolOrgNodeId) {
         const ctx: HelpContext = {
           schoolOrgNodeId: launch.schoolOrgNodeId,

@@ -18,6 +18,7 @@ export class LtiHelpLaunchResolver extends HelpLaunchResolver {
         displayName: c.displayName,
         locale: c.locale,
         moduleId: c.moduleId,
+        learner: c.roles.learner && !c.roles.instructor && !c.roles.admin,
       };
     } catch {
       // Missing, forged or expired: the general form still works.

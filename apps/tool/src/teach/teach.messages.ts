@@ -4,6 +4,7 @@ I18n.register({
   vi: {
     'teach.title': 'Theo dõi lớp học',
     'teach.school.title': 'Tổng quan nhà trường',
+    'teach.school.concern': 'Báo cáo lo ngại về an toàn của trẻ',
     'teach.tab.progress': 'Tiến độ',
     'teach.tab.items': 'Phân tích câu hỏi',
     'teach.tab.gain': 'Trước/sau chủ đề',
@@ -122,6 +123,7 @@ I18n.register({
   en: {
     'teach.title': 'Class view',
     'teach.school.title': 'School overview',
+    'teach.school.concern': 'Report a concern about a child',
     'teach.tab.progress': 'Progress',
     'teach.tab.items': 'Item analysis',
     'teach.tab.gain': 'Before/after',
