@@ -1,5 +1,5 @@
 import { Role } from '@lib/core';
-import { createAccount, createTenant, signIn, Tenant } from '../support/fixtures';
+import { createAccount, createTenant, signIn, Tenant, TEST_PASSWORD } from '../support/fixtures';
 import { startTool, TestTool } from '../support/test-app';
 
 describe('Foundation: the tool as a browser and an operator see it', () => {
@@ -71,8 +71,47 @@ describe('Foundation: the tool as a browser and an operator see it', () => {
     const { email } = await createAccount(tool, Role.OFFICIAL, tenant.province.id);
     const cookies = await signIn(tool, email);
     const account = await tool.http.get('/account').set('Cookie', cookies).expect(200);
-    expect(account.text).toContain('official');
-    expect(account.text).toContain(tenant.province.id);
+    expect(account.text).toContain(`Cán bộ quản lý · ${tenant.province.name}`);
+  });
+
+  it("lands a signed-in account on a home with its role's pages, in the language it signed in with", async () => {
+    const page = await tool.http.get('/login?lang=en');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const cookie = ([] as string[]).concat(page.headers['set-cookie']).map((c) => c.split(';')[0]);
+    const official = await createAccount(tool, Role.OFFICIAL, tenant.province.id);
+    const res = await tool.http
+      .post('/login?lang=en')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, email: official.email, password: TEST_PASSWORD });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/account?lang=en');
+
+    const home = async (role: Role, node: string): Promise<string> => {
+      const { email } = await createAccount(tool, role, node);
+      const cookies = await signIn(tool, email);
+      return (await tool.http.get('/account?lang=en').set('Cookie', cookies).expect(200)).text;
+    };
+    const links = (html: string): string[] =>
+      [...html.matchAll(/<li><a href="([^"?]+)\?lang/g)].map((m) => m[1]);
+    const asOfficial = await home(Role.OFFICIAL, tenant.province.id);
+    expect(links(asOfficial)).toEqual([
+      '/coverage',
+      '/safeguarding/indicators',
+      '/coverage/orgs/import',
+    ]);
+    expect(asOfficial).toContain(`Official · ${tenant.province.name}`);
+    const asSchool = await home(Role.SCHOOL_ADMIN, tenant.school.id);
+    expect(links(asSchool)).toEqual(['/coverage', '/messaging/admin', '/safeguarding/indicators']);
+    expect(asSchool).toContain(`School admin · ${tenant.school.name}`);
+    expect(links(await home(Role.SAFEGUARDING_LEAD, tenant.school.id))).toEqual(['/safeguarding']);
+    // Every link opens for that account.
+    const { email } = await createAccount(tool, Role.SCHOOL_ADMIN, tenant.school.id);
+    const cookies = await signIn(tool, email);
+    for (const href of links(asSchool)) {
+      const res = await tool.http.get(`${href}?lang=en`).set('Cookie', cookies).redirects(1);
+      expect([href, res.status]).toEqual([href, 200]);
+    }
   });
 
   it('rejects a wrong password with 401 on the form, and a forged form with 403', async () => {

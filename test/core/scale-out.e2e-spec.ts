@@ -30,7 +30,7 @@ describe('Scale-out: two tool instances and a worker share everything', () => {
     const { email } = await createAccount(a, Role.OFFICIAL, tenant.province.id);
     const cookies = await signIn(a, email);
     const res = await b.http.get('/account').set('Cookie', cookies).expect(200);
-    expect(res.text).toContain(tenant.province.id);
+    expect(res.text).toContain(tenant.province.name);
   });
 
   it('data written through one instance is read through the other', async () => {

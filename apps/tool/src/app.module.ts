@@ -9,6 +9,7 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
+import './account-links';
 import { DemoBootstrap } from './demo.bootstrap';
 import { LandingController } from './landing/landing.controller';
 import { MessagingWebModule } from './messaging/messaging-web.module';

@@ -65,6 +65,14 @@ export class OrgsService extends OrgDirectory {
     return (await this.nodes.findOne({ where: { code }, select: ['id'] }))?.id ?? null;
   }
 
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const rows = await this.nodes.find({ where: { id: In(ids) }, select: ['id', 'name'] });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   async findByCode(code: string, manager?: EntityManager): Promise<OrgNodeEntity | null> {
     return this.repo(manager).findOne({ where: { code } });
   }

@@ -82,11 +82,11 @@ export class SchoolAdminController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     const roots = this.access.roots(principal, [Role.SCHOOL_ADMIN]);
+    const lang = negotiateLang(req);
     if (roots.length === 1) {
-      res.redirect(303, `/messaging/admin/schools/${roots[0]}`);
+      res.redirect(303, `/messaging/admin/schools/${roots[0]}?lang=${lang}`);
       return;
     }
-    const lang = negotiateLang(req);
     const schools = [];
     for (const id of roots) {
       schools.push(await this.orgs.getById(id));

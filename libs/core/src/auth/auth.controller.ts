@@ -6,7 +6,9 @@ import { DomainException } from '../errors';
 import { I18n, negotiateLang } from '../i18n';
 import { RateLimit } from '../http/rate-limit';
 import { Views } from '../views';
+import { AccountLinks } from './account-links';
 import { AuthService } from './auth.service';
+import { OrgDirectory } from './org-directory';
 import { CsrfGuard, CsrfService } from './csrf';
 import { CurrentPrincipal, SESSION_COOKIE, SessionGuard } from './session.guard';
 import type { Principal } from './auth.service';
@@ -22,6 +24,13 @@ I18n.register({
     'auth.account': 'Tài khoản của bạn',
     'auth.roles': 'Vai trò',
     'auth.noRoles': 'Tài khoản chưa được giao vai trò nào. Hãy liên hệ quản trị viên.',
+    'auth.work': 'Công việc của bạn',
+    'auth.noWork': 'Vai trò của tài khoản này chưa có trang nào trong SafeNest.',
+    'auth.role.system_admin': 'Quản trị hệ thống',
+    'auth.role.official': 'Cán bộ quản lý',
+    'auth.role.school_admin': 'Quản trị trường',
+    'auth.role.safeguarding_lead': 'Phụ trách bảo vệ trẻ em',
+    'auth.role.teacher': 'Giáo viên',
   },
   en: {
     'auth.title': 'Sign in to SafeNest',
@@ -33,6 +42,13 @@ I18n.register({
     'auth.account': 'Your account',
     'auth.roles': 'Roles',
     'auth.noRoles': 'This account has no role yet. Ask your administrator.',
+    'auth.work': 'Your work',
+    'auth.noWork': "This account's roles have no page in SafeNest yet.",
+    'auth.role.system_admin': 'System administrator',
+    'auth.role.official': 'Official',
+    'auth.role.school_admin': 'School admin',
+    'auth.role.safeguarding_lead': 'Safeguarding lead',
+    'auth.role.teacher': 'Teacher',
   },
 });
 
@@ -44,6 +60,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly csrf: CsrfService,
+    private readonly orgs: OrgDirectory,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -83,7 +100,8 @@ export class AuthController {
         maxAge: this.config.sessionTtlHours * 3_600_000,
         path: '/',
       });
-      res.redirect(303, safeNext(body.next) ?? '/account');
+      // The language the form was in carries over (the form posts to /login?lang=…).
+      res.redirect(303, safeNext(body.next) ?? `/account?lang=${lang}`);
     } catch (err) {
       if (!(err instanceof DomainException)) {
         throw err;
@@ -119,18 +137,32 @@ export class AuthController {
 
   @Get('account')
   @UseGuards(SessionGuard)
-  account(
+  async account(
     @Req() req: Request,
     @Res() res: Response,
     @CurrentPrincipal() principal: Principal,
-  ): void {
+  ): Promise<void> {
     const lang = negotiateLang(req);
+    // The signed-in home: where this account's roles can go, then who it is and where.
+    const roles = principal.bindings.map((b) => b.role);
+    const links = AccountLinks.for(roles).map((l) => ({
+      href: `${l.href}?lang=${lang}`,
+      label: I18n.t(lang, l.label),
+      hint: I18n.t(lang, l.hint),
+    }));
+    const names = await this.orgs.namesOf([...new Set(principal.bindings.map((b) => b.orgNodeId))]);
+    res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(
       this.views.page(
         'account',
         { title: I18n.t(lang, 'auth.account'), lang, path: req.originalUrl },
         {
           principal,
+          links,
+          bindings: principal.bindings.map((b) => ({
+            role: I18n.t(lang, `auth.role.${b.role}`),
+            org: names.get(b.orgNodeId) ?? b.orgNodeId,
+          })),
           csrf: this.csrf.token(req, res),
         },
       ),

@@ -6,3 +6,4 @@ export * from './password';
 export * from './csrf';
 export * from './session.guard';
 export { AuthController } from './auth.controller';
+export * from './account-links';

@@ -7,4 +7,6 @@ export abstract class OrgDirectory {
   abstract pathOf(nodeId: string): Promise<string | null>;
   /** The id of the node with this official code, or null. */
   abstract idOfCode(code: string): Promise<string | null>;
+  /** Display names of the nodes that exist among `ids`. */
+  abstract namesOf(ids: string[]): Promise<Map<string, string>>;
 }
