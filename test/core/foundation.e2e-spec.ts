@@ -105,6 +105,22 @@ describe('Foundation: the tool as a browser and an operator see it', () => {
     expect(links(asSchool)).toEqual(['/coverage', '/messaging/admin', '/safeguarding/indicators']);
     expect(asSchool).toContain(`School admin · ${tenant.school.name}`);
     expect(links(await home(Role.SAFEGUARDING_LEAD, tenant.school.id))).toEqual(['/safeguarding']);
+    // Signed out, the account page says so and offers the sign-in, which comes back to it; the
+    // landing page offers the account instead of the sign-in once signed in.
+    const out = await tool.http.get('/account?lang=en').set('Accept', 'text/html').expect(401);
+    expect(out.text).toContain('href="/login?lang&#x3D;en&amp;next&#x3D;%2Faccount%3Flang%3Den"');
+    const back = await tool.http.post('/login?lang=en').set('Cookie', cookie).type('form').send({
+      _csrf: csrf,
+      email: official.email,
+      password: TEST_PASSWORD,
+      next: '/account?lang=en',
+    });
+    expect(back.headers.location).toBe('/account?lang=en');
+    const session = ([] as string[]).concat(res.headers['set-cookie']).map((c) => c.split(';')[0]);
+    expect((await tool.http.get('/?lang=en').set('Cookie', session)).text).toContain(
+      'href="/account?lang=en">Go to your account</a>',
+    );
+    expect((await tool.http.get('/?lang=en')).text).toContain('Sign in as an official');
     // Every link opens for that account.
     const { email } = await createAccount(tool, Role.SCHOOL_ADMIN, tenant.school.id);
     const cookies = await signIn(tool, email);

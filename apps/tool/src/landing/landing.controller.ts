@@ -1,4 +1,12 @@
-import { AppConfig, findAppRoot, I18n, InjectConfig, negotiateLang, Views } from '@lib/core';
+import {
+  AppConfig,
+  findAppRoot,
+  I18n,
+  InjectConfig,
+  negotiateLang,
+  SESSION_COOKIE,
+  Views,
+} from '@lib/core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SAFEGUARDING_ACCOUNTS } from '@lib/demo';
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -28,6 +36,9 @@ export class LandingController {
         { title: I18n.t(lang, 'landing.title'), lang, path: '/' },
         {
           sandbox: this.config.sandboxEnabled,
+          // A session cookie: offer the account's home instead of the sign-in (an expired
+          // session is sent to the sign-in from there).
+          signedIn: Boolean((req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]),
           demo: this.config.demoSeed
             ? {
                 // officials and school admins, then the concern channel's safeguarding leads

@@ -18,6 +18,7 @@ I18n.register({
     'landing.try.sandbox':
       'Mở LMS thử nghiệm (sandbox) để vào bài học như học sinh, giáo viên hoặc quản trị trường.',
     'landing.try.signin': 'Đăng nhập tài khoản cán bộ',
+    'landing.try.account': 'Vào tài khoản của bạn',
     'landing.demo': 'Tài khoản demo',
     'landing.demo.password': 'Mật khẩu chung',
     'landing.privacy':
@@ -48,6 +49,7 @@ I18n.register({
     'landing.try.sandbox':
       'Open the sandbox LMS to launch lessons as a student, teacher or school admin.',
     'landing.try.signin': 'Sign in as an official',
+    'landing.try.account': 'Go to your account',
     'landing.demo': 'Demo accounts',
     'landing.demo.password': 'Shared password',
     'landing.privacy':

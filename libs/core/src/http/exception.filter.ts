@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import * as path from 'node:path';
 import { findAppRoot } from '../config';
-import { DomainException } from '../errors';
+import { CoreErrorCode, DomainException } from '../errors';
 import { I18n, negotiateLang } from '../i18n';
 import { RequestContexts } from '../logging';
 import { Views } from '../views';
@@ -103,6 +103,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
             message,
             code: mapped.code,
             correlationId,
+            // A page that needs a session offers the sign-in, which comes back here after.
+            signInHref:
+              mapped.code === String(CoreErrorCode.UNAUTHENTICATED) && req.method === 'GET'
+                ? `/login?lang=${lang}&next=${encodeURIComponent(req.originalUrl)}`
+                : null,
           },
         ),
       );
