@@ -3,7 +3,10 @@
  * page) and p50/p95 latency at N in flight, for SafeNest and for stock ltijs (ltijs-sequelize,
  * set up as its README shows), through the same platform simulator, on SQLite and PostgreSQL.
  *
- *   node -r @swc-node/register bench/launch/run.ts [--seconds 15] [--concurrency 20] [--db sqlite|postgres|both]
+ *   node -r @swc-node/register bench/launch/run.ts [--seconds 15] [--concurrency 20] [--db sqlite|postgres|both] [--bare]
+ *
+ * `--bare` adds bench/launch/bare-tool.ts through the same harness: what this machine allows a
+ * tool that does nothing but the protocol.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -61,6 +64,12 @@ const ONLY = flag('only', '');
 const CPU_PROF = flag('cpu-prof', '');
 /** `--breakdown`: also print the tool's CPU time per step (login, launch, first page). */
 const BREAKDOWN = args.includes('--breakdown');
+/**
+ * `--bare`: also launch through bench/launch/bare-tool.ts (bare node:http, no framework, no
+ * database, no page), the most any tool could do here with this harness.
+ */
+const BARE = args.includes('--bare');
+const BARE_TARGET = 'bare protocol only (yardstick)';
 const stepCpu = new Map<string, number>();
 
 interface Result {
@@ -202,13 +211,17 @@ function launchFlow(
         body: new URLSearchParams({ id_token: form.idToken, state: form.state }).toString(),
       }),
     );
-    expectStatus(launch, [302, 303], 'launch');
+    expectStatus(launch, [200, 302, 303], 'launch');
     cookiesOf(launch, jar);
-    const page = await step('first page', () =>
-      request(new URL(launch.location!, base).toString(), {
-        headers: { Cookie: cookieHeader(jar), Accept: 'text/html' },
-      }),
-    );
+    // SafeNest answers a learner's launch with the first page itself (ADR 0107); ltijs redirects.
+    const page =
+      launch.status === 200
+        ? launch
+        : await step('first page', () =>
+            request(new URL(launch.location!, base).toString(), {
+              headers: { Cookie: cookieHeader(jar), Accept: 'text/html' },
+            }),
+          );
     expectStatus(page, [200], 'first page');
     const text = page.text;
     if (!text.includes(firstPageText)) {
@@ -407,7 +420,14 @@ async function benchSafeNest(
   const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)] : [];
   const child = spawn(
     process.execPath,
-    [...profile, '-r', '@swc-node/register', 'apps/tool/src/main.ts'],
+    [
+      ...profile,
+      // BENCH_PRELOAD=<file.js>: a module loaded first into the tool (event-loop or GC probes).
+      ...(process.env.BENCH_PRELOAD ? ['-r', process.env.BENCH_PRELOAD] : []),
+      '-r',
+      '@swc-node/register',
+      'apps/tool/src/main.ts',
+    ],
     {
       cwd: root,
       env,
@@ -483,6 +503,37 @@ async function benchStock(sim: Simulator, database: 'sqlite' | 'postgres'): Prom
   }
 }
 
+async function benchBare(sim: Simulator): Promise<Result> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      '@swc-node/register',
+      'bench/launch/bare-tool.ts',
+      String(port),
+      sim.issuer,
+      sim.clientId,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+      child.once('exit', (code) => reject(new Error(`bare tool exited ${code}`)));
+    });
+    return await measure(
+      BARE_TARGET,
+      'none',
+      launchFlow(base, '/login', `${base}/launch`, sim, 'bare tool', child.pid),
+      child.pid,
+    );
+  } finally {
+    await stop(child);
+  }
+}
+
 function firstModuleId(): string {
   const dir = path.join(root, 'curricula');
   for (const band of fs.readdirSync(dir)) {
@@ -515,6 +566,7 @@ async function main(): Promise<void> {
       const runs = [
         ...(ONLY === 'stock' ? [] : [() => benchSafeNest(sim, database, moduleId)]),
         ...(ONLY === 'safenest' ? [] : [() => benchStock(sim, database)]),
+        ...(BARE && database === dbs[0] ? [() => benchBare(sim)] : []),
       ];
       for (const run of runs) {
         const r = await run();
@@ -532,7 +584,15 @@ async function main(): Promise<void> {
   );
   for (const database of dbs) {
     const ours = results.find((r) => r.database === database && r.target === 'SafeNest');
-    const stock = results.find((r) => r.database === database && r.target !== 'SafeNest');
+    const stock = results.find(
+      (r) => r.database === database && r.target !== 'SafeNest' && r.target !== BARE_TARGET,
+    );
+    const bare = results.find((r) => r.target === BARE_TARGET);
+    if (bare && stock && stock.perSecond > 0) {
+      process.stdout.write(
+        `${database}: the bare yardstick = ${(bare.perSecond / stock.perSecond).toFixed(1)}x stock ltijs's launches/s at p95 ${bare.p95.toFixed(0)} ms, with ${bare.cpuMsPerLaunch.toFixed(1)} ms of CPU per launch\n`,
+      );
+    }
     if (ours && stock && stock.perSecond > 0) {
       process.stdout.write(
         `${database}: SafeNest / stock ltijs = ${(ours.perSecond / stock.perSecond).toFixed(1)}x launches/s, ${(stock.cpuMsPerLaunch / ours.cpuMsPerLaunch).toFixed(1)}x less tool CPU per launch\n`,

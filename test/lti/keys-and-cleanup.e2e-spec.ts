@@ -98,7 +98,7 @@ describe('LTI tool keys (rotation with a grace period) and the clean-up job', ()
     const launches = tool.dataSource.getRepository('LtiLaunchEntity');
     const deliveries = tool.dataSource.getRepository('ScoreDeliveryEntity');
     const c = await sandboxClass(tool, tenant.school.code, 1);
-    const link = await tool.sandbox.addLink(c.cls.id, 'Safe chat', 'up-safe-chat', 10);
+    const link = await tool.sandbox.addLink(c.cls.id, 'Safe chat', 'up-online-friends', 10);
     const teacher = await launch(new TestBrowser(tool.url), {
       classId: c.cls.id,
       userId: c.teacher.id,

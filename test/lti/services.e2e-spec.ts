@@ -238,7 +238,7 @@ describe(`LTI services: deep linking, grades, rosters (${usesRedis() ? 'Bull + w
 
   it('rosters: a teacher launch syncs the NRPS roster (paged), who has not started shows', async () => {
     const { cls, teacher, students, admin } = await sandboxClass(tool, tenant.school.code, 6);
-    const link = await tool.sandbox.addLink(cls.id, 'L', 'up-safe-chat', 10);
+    const link = await tool.sandbox.addLink(cls.id, 'L', 'up-online-friends', 10);
     await launch(new TestBrowser(tool.url), {
       classId: cls.id,
       userId: students[0].id,

@@ -53,7 +53,7 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
 
   it('completes the launch through the LMS platform storage when the state cookie is dropped', async () => {
     const { cls, students } = await sandboxClass(tool, tenant.school.code, 1);
-    const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-safe-chat', 10);
+    const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-online-friends', 10);
     const context = await browser.newContext();
     const page = await context.newPage();
     const launchPosts: string[] = [];
@@ -65,7 +65,7 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
     await page.goto(
       lmsPage({ class: cls.id, user: students[0].id, link: link.id, locale: 'en', lang: 'en' }),
     );
-    const frame = await frameAt(page, (u) => u.includes('/play/up-safe-chat'));
+    const frame = await frameAt(page, (u) => u.includes('/play/up-online-friends'));
     expect(new URL(frame.url()).searchParams.get('lt')).toMatch(/^[0-9a-f-]{36}\./);
     expect(await frame.locator('h1').first().textContent()).toBeTruthy();
     // The cookie-less path was taken: no state cookie survived, the first launch post lacked
@@ -84,7 +84,7 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
 
   it('still completes when the LMS storage frame loads late (messages resent, each answered once)', async () => {
     const { cls, students } = await sandboxClass(tool, tenant.school.code, 1);
-    const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-safe-chat', 10);
+    const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-online-friends', 10);
     const context = await browser.newContext();
     const page = await context.newPage();
     // The storage frame's page is held back so that the tool's first lti.put_data messages reach
@@ -102,19 +102,19 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
     await page.goto(
       lmsPage({ class: cls.id, user: students[0].id, link: link.id, locale: 'en', lang: 'en' }),
     );
-    const frame = await frameAt(page, (u) => u.includes('/play/up-safe-chat'));
+    const frame = await frameAt(page, (u) => u.includes('/play/up-online-friends'));
     expect(await frame.locator('h1').first().textContent()).toBeTruthy();
     // Past the old 3 s give-up, a second answer or timer must not submit the launch again.
     await page.waitForTimeout(4000);
     expect(launchPosts).toHaveLength(2);
     expect(new URLSearchParams(launchPosts[1]).get('storage_proof')).toMatch(/^[\w-]{20,}$/);
-    expect(frame.url()).toContain('/play/up-safe-chat');
+    expect(frame.url()).toContain('/play/up-online-friends');
     await context.close();
   });
 
   it('without platform storage, refuses with a 401 page that opens the tool in a new window, which works', async () => {
     const { cls, students } = await sandboxClass(tool, tenant.school.code, 1);
-    const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-safe-chat', 10);
+    const link = await tool.sandbox.addLink(cls.id, 'Safe chat', 'up-online-friends', 10);
     const context = await browser.newContext();
     const page = await context.newPage();
     let refusal = 0;
@@ -145,8 +145,8 @@ describe('LTI launch in an LMS iframe without cookies (Chromium)', () => {
     expect(new URL(href).pathname).toBe('/lti/login');
     const popup = await context.newPage();
     await popup.goto(href);
-    await popup.waitForURL(/\/play\/up-safe-chat\?lt=/, { timeout: 60_000 });
-    expect(popup.url()).toContain('/play/up-safe-chat');
+    await popup.waitForURL(/\/play\/up-online-friends\?lt=/, { timeout: 60_000 });
+    expect(popup.url()).toContain('/play/up-online-friends');
     await context.close();
   });
 });

@@ -13,6 +13,7 @@ export async function startLtiTool(
 
 export interface HttpResult {
   status: number;
+  /** Where a redirect goes, or the own address of a page answered to a post (Content-Location). */
   location?: string;
   text: string;
   url: string;
@@ -65,7 +66,9 @@ export class TestBrowser {
         this.cookies.set(name.trim(), rest.join('='));
       }
     }
-    const location = res.headers.get('location') ?? undefined;
+    // A learner's launch post answers with the lesson's page and names its address (ADR 0107).
+    const location =
+      res.headers.get('location') ?? res.headers.get('content-location') ?? undefined;
     return { status: res.status, location, text: await res.text(), url: target };
   }
 
@@ -147,7 +150,8 @@ export async function sandboxClass(
 
 /**
  * A whole launch as a browser does it from the sandbox: LMS → /lti/login → sandbox auth →
- * form post to /lti/launch. Returns the launch answer (303 to the page, or a refusal).
+ * form post to /lti/launch. Returns the launch answer: a learner's lesson page itself (200,
+ * `location` its own address), a 303 to the teacher's or admin's page, or a refusal.
  */
 export async function launch(
   browser: TestBrowser,
@@ -170,7 +174,10 @@ export async function launch(
     params.set('locale', input.locale);
   }
   const start = await browser.get(`/sandbox/launch?${params.toString()}`);
-  return browser.follow(start, (r) => r.url.endsWith('/lti/launch') && r.status !== 200);
+  return browser.follow(
+    start,
+    (r) => r.url.endsWith('/lti/launch') && (r.status !== 200 || r.location !== undefined),
+  );
 }
 
 /** The launch token from a redirect location. */

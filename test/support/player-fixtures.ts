@@ -118,8 +118,11 @@ export async function launchFromSandbox(
     headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(Object.fromEntries(fields)).toString(),
   });
-  const location = res.headers.get('location');
-  if (res.status !== 303 || !location) {
+  // A learner's launch answers with the lesson's first page and names it (ADR 0107); a
+  // teacher's or admin's launch redirects to their page.
+  const location =
+    res.status === 200 ? res.headers.get('content-location') : res.headers.get('location');
+  if ((res.status !== 200 && res.status !== 303) || !location) {
     throw new Error(`launch failed with ${res.status}: ${(await res.text()).slice(0, 500)}`);
   }
   const lt = new URL(location, tool.url).searchParams.get('lt') ?? '';

@@ -3,6 +3,16 @@
   'use strict';
   var doc = document;
 
+  // The launch post answered with this page: show (and reload) the page's own address instead.
+  var own = doc.querySelector('meta[name="sn-url"]');
+  if (own && window.history && window.history.replaceState) {
+    try {
+      window.history.replaceState(null, '', own.getAttribute('content'));
+    } catch (e) {
+      /* an old browser refusing it keeps the post's address; links still carry the token */
+    }
+  }
+
   // Inside an LMS iframe: offer the same page (its launch token is in the URL) in a new window.
   try {
     if (window.self !== window.top) {

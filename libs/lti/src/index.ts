@@ -37,6 +37,8 @@ export {
 } from './sandbox/sandbox.service';
 /** The launch flow (benchmarks and tests read its JWKS cache statistics). */
 export { LaunchFlowService } from './launch/launch-flow.service';
+/** The page a learner's launch post answers with (registered by the lesson player). */
+export { LaunchLandings, type LandingInput, type LandingPage } from './launch/launch-landings';
 /** The ltijs storage plugin (benchmarks, tests). */
 export { LtijsTypeOrmStore, LTIJS_COLLECTIONS } from './store/ltijs-typeorm.store';
 export { LtiErrorCode, LtiException } from './lti.exception';

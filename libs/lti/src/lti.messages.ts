@@ -65,7 +65,7 @@ I18n.register({
     'lti.fix.NONCE_MISMATCH': 'LMS phải trả về đúng nonce SafeNest đã gửi trong yêu cầu xác thực.',
     'lti.reason.NONCE_REUSED': 'Lượt mở bài này đã được dùng rồi (có thể do gửi lại biểu mẫu).',
     'lti.fix.NONCE_REUSED':
-      'Mở lại bài từ LMS; không dùng nút Quay lại của trình duyệt để gửi lại.',
+      'Mở lại bài từ LMS (nếu vừa tải lại trang, hãy mở lại bài từ khoá học); không dùng nút Quay lại hay Tải lại của trình duyệt để gửi lại.',
     'lti.reason.DEPLOYMENT_UNKNOWN':
       'Bản triển khai (deployment) này của công cụ chưa được đăng ký.',
     'lti.fix.DEPLOYMENT_UNKNOWN':
@@ -242,7 +242,7 @@ I18n.register({
       'The LMS must return the nonce SafeNest sent in its authentication request.',
     'lti.reason.NONCE_REUSED': 'This launch was already used (perhaps a form sent twice).',
     'lti.fix.NONCE_REUSED':
-      "Launch again from the LMS; do not resend with the browser's Back button.",
+      "Open the lesson again from the LMS course (also after reloading the page); do not resend with the browser's Back or Reload button.",
     'lti.reason.DEPLOYMENT_UNKNOWN': 'This deployment of the tool is not registered.',
     'lti.fix.DEPLOYMENT_UNKNOWN':
       'Ask the SafeNest administrator to add this deployment ID for the LMS (deployment:bind, or the registrations page).',

@@ -17,6 +17,7 @@ import { LTIJS_STORE_ENTITIES } from './entities/ltijs-store.entities';
 import { AgsScoreJob } from './jobs/ags-score.job';
 import { LtiCleanupJob, NrpsSyncAllJob, NrpsSyncJob } from './jobs/lti.jobs';
 import { LaunchFlowService } from './launch/launch-flow.service';
+import { LaunchLandings } from './launch/launch-landings';
 import { LaunchGuard } from './launch/launch.guard';
 import { LaunchService } from './launch/launch.service';
 import { LtiController } from './launch/lti.controller';
@@ -88,6 +89,7 @@ export class LtiCoreModule {}
   providers: [
     ...SERVICES,
     LaunchFlowService,
+    LaunchLandings,
     DynamicRegistrationService,
     ModuleCatalog,
     SandboxStore,
@@ -101,6 +103,7 @@ export class LtiCoreModule {}
     PlatformRegistry,
     SandboxService,
     LaunchFlowService,
+    LaunchLandings,
   ],
 })
 export class LtiModule implements NestModule {

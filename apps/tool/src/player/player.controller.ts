@@ -18,7 +18,7 @@ import {
   type BandId,
   type Language,
 } from '@lib/curricula';
-import { CurrentLaunch, LaunchContext, LaunchGuard, launchTokenOf } from '@lib/lti';
+import { CurrentLaunch, LaunchContext, LaunchGuard, LaunchLandings, launchTokenOf } from '@lib/lti';
 import { Body, Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import * as path from 'node:path';
@@ -67,7 +67,14 @@ export class PlayerController {
   constructor(
     private readonly player: PlayerService,
     private readonly catalog: CatalogService,
-  ) {}
+    landings: LaunchLandings,
+  ) {
+    // A learner's launch answers with this page directly: one round trip less (ADR 0107).
+    landings.setLearnerPage(async ({ launch, lt, url }, req, res) => {
+      const ctx = this.ctxOf(lt, playerLang(req, launch), launch);
+      await this.renderEntry(launch.moduleId ?? '', launch, ctx, url, req, res);
+    });
+  }
 
   // ---- module entry ---------------------------------------------------------------------------
 
@@ -78,7 +85,18 @@ export class PlayerController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const ctx = this.ctx(req, launch);
+    await this.renderEntry(moduleId, launch, this.ctx(req, launch), req.originalUrl, req, res);
+  }
+
+  /** The module's first page; `url` is its own address (the launch post answers with it too). */
+  private async renderEntry(
+    moduleId: string,
+    launch: LaunchContext,
+    ctx: Ctx,
+    url: string,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
     const entry = await this.player.entry(launch, moduleId);
     const module = this.catalog.get(moduleId);
     const check = this.catalog.bandChecks().find((c) => c.band === module.band);
@@ -88,39 +106,48 @@ export class PlayerController {
       Boolean(status?.pre?.status === 'submitted') &&
       (status?.modulesCompleted ?? 0) > 0 &&
       status?.post?.status !== 'submitted';
-    this.send(res, req, ctx, 'entry', module.title[ctx.lang], {
-      module: {
-        id: module.id,
-        title: module.title[ctx.lang],
-        summary: module.summary[ctx.lang],
-        essentialQuestion: module.essentialQuestion[ctx.lang],
-        objectives: module.objectives.map((o) => o.text[ctx.lang]),
-        vocabulary: module.vocabulary.map((v) => ({
-          term: v.term[ctx.lang],
-          definition: v.definition[ctx.lang],
-        })),
-        minutes: module.durationMinutes,
-        pages: module.pages.length,
-        items: module.assessment.items.length,
+    this.send(
+      res,
+      req,
+      ctx,
+      'entry',
+      module.title[ctx.lang],
+      {
+        module: {
+          id: module.id,
+          title: module.title[ctx.lang],
+          summary: module.summary[ctx.lang],
+          essentialQuestion: module.essentialQuestion[ctx.lang],
+          objectives: module.objectives.map((o) => o.text[ctx.lang]),
+          vocabulary: module.vocabulary.map((v) => ({
+            term: v.term[ctx.lang],
+            definition: v.definition[ctx.lang],
+          })),
+          minutes: module.durationMinutes,
+          pages: module.pages.length,
+          items: module.assessment.items.length,
+        },
+        entry,
+        submitted: [...entry.submitted].reverse(),
+        canStart:
+          entry.attemptsLeft === null || entry.attemptsLeft > 0 || Boolean(entry.inProgress),
+        preCheck:
+          check && (entry.preCheckDue || entry.preCheckInProgress)
+            ? {
+                band: module.band,
+                items: check.items.length,
+                inProgress: Boolean(entry.preCheckInProgress),
+              }
+            : null,
+        postCheck:
+          check && postCheckOpen
+            ? { band: module.band, inProgress: status?.post?.status === 'in_progress' }
+            : null,
+        unlimited: entry.attemptsLeft === null,
+        policyBest: entry.policy.scorePolicy === 'best',
       },
-      entry,
-      submitted: [...entry.submitted].reverse(),
-      canStart: entry.attemptsLeft === null || entry.attemptsLeft > 0 || Boolean(entry.inProgress),
-      preCheck:
-        check && (entry.preCheckDue || entry.preCheckInProgress)
-          ? {
-              band: module.band,
-              items: check.items.length,
-              inProgress: Boolean(entry.preCheckInProgress),
-            }
-          : null,
-      postCheck:
-        check && postCheckOpen
-          ? { band: module.band, inProgress: status?.post?.status === 'in_progress' }
-          : null,
-      unlimited: entry.attemptsLeft === null,
-      policyBest: entry.policy.scorePolicy === 'best',
-    });
+      url === req.originalUrl ? undefined : url,
+    );
   }
 
   @Post(':moduleId/start')
@@ -567,8 +594,10 @@ export class PlayerController {
   // ---- helpers ----------------------------------------------------------------------------------
 
   private ctx(req: Request, launch: LaunchContext): Ctx {
-    const lt = launchTokenOf(req) ?? '';
-    const lang = playerLang(req, launch);
+    return this.ctxOf(launchTokenOf(req) ?? '', playerLang(req, launch), launch);
+  }
+
+  private ctxOf(lt: string, lang: Lang, launch: LaunchContext): Ctx {
     return { lt, lang, q: playerQuery(lt, lang), preview: this.player.isPreview(launch) };
   }
 
@@ -609,8 +638,12 @@ export class PlayerController {
     template: string,
     title: string,
     data: Record<string, unknown>,
+    /** The page's own address when it answers a post to another one (the launch). */
+    ownUrl?: string,
   ): void {
-    const self = req.originalUrl.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    const self = (ownUrl ?? req.originalUrl)
+      .replace(/([?&])lang=[^&]*&?/, '$1')
+      .replace(/[?&]$/, '');
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(
       this.views.page(
@@ -619,6 +652,7 @@ export class PlayerController {
           title,
           lang: ctx.lang,
           path: self,
+          url: ownUrl,
           bodyClass: 'player',
           embedded: true,
           styles: ['/static/player.css'],

@@ -11,6 +11,11 @@ export interface PageMeta {
   lang: Lang;
   /** Current path without the lang query, for the language switch. */
   path?: string;
+  /**
+   * The page's own address when it answers a form post to another one (the LTI launch): the
+   * page's script puts it in the address bar, so a reload asks for the page, not the post.
+   */
+  url?: string;
   /** Extra body class, e.g. `player` for the compact lesson layout. */
   bodyClass?: string;
   /** Hide the site header inside the LMS iframe. */

@@ -67,7 +67,16 @@ export interface LaunchInput {
 }
 
 export type LaunchOutcome =
-  | { kind: 'redirect'; location: string; launchId: string; lang: Lang }
+  | {
+      kind: 'redirect';
+      location: string;
+      launchId: string;
+      lang: Lang;
+      /** The launch token of this launch (`lt`), also in `location`. */
+      lt: string;
+      /** A learner's launch of a module: `location` is the lesson player. */
+      learner: boolean;
+    }
   | {
       kind: 'storage-check';
       state: string;
@@ -343,11 +352,15 @@ export class LaunchFlowService {
     if (!launch) {
       return reject(LtiErrorCode.NONCE_REUSED, 'This login was already used.', pid);
     }
+    const lt = this.launches.tokenFor(launch.id);
+    const location = this.routeFor(launch, lt);
     return {
       kind: 'redirect',
-      location: this.routeFor(launch),
+      location,
       launchId: launch.id,
       lang: launch.locale,
+      lt,
+      learner: location.startsWith('/play/'),
     };
   }
 
@@ -653,8 +666,8 @@ export class LaunchFlowService {
   }
 
   /** Where each kind of launch goes. */
-  routeFor(launch: LtiLaunchEntity): string {
-    const lt = encodeURIComponent(this.launches.tokenFor(launch.id));
+  routeFor(launch: LtiLaunchEntity, token = this.launches.tokenFor(launch.id)): string {
+    const lt = encodeURIComponent(token);
     if (launch.messageType === 'LtiDeepLinkingRequest') {
       return `${LTI_PATHS.deepLink}?lt=${lt}`;
     }

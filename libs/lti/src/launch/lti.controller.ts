@@ -4,6 +4,8 @@ import type { CookieOptions, Request, Response } from 'express';
 import { LOGIN_TTL_MS } from '../lti.constants';
 import { PlatformRegistry } from '../services/platform-registry.service';
 import { LaunchFlowService, LoginParams, stateCookieName } from './launch-flow.service';
+import { LaunchLandings } from './launch-landings';
+import { LaunchService } from './launch.service';
 import { ltiViews, LtiExceptionFilter } from './lti-exception.filter';
 
 /** OIDC login initiation and the launch (the platform's form post of the id_token). */
@@ -13,6 +15,8 @@ export class LtiController {
   constructor(
     private readonly flow: LaunchFlowService,
     private readonly platforms: PlatformRegistry,
+    private readonly landings: LaunchLandings,
+    private readonly launches: LaunchService,
   ) {}
 
   /** The tool's JWKS: current keys plus rotated-out keys still in their grace period. */
@@ -102,6 +106,18 @@ export class LtiController {
     }
     const state = typeof body.state === 'string' ? body.state : '';
     res.clearCookie(stateCookieName(state), { ...this.cookieOptions(), maxAge: undefined });
+    const landing = outcome.learner ? this.landings.learner() : undefined;
+    if (landing) {
+      // The lesson's first page answers the post itself (ADR 0107); Content-Location names its
+      // own address, which the page also puts in the address bar so a reload asks for that.
+      res.setHeader('Content-Location', outcome.location);
+      await landing(
+        { launch: await this.launches.resolve(outcome.lt), lt: outcome.lt, url: outcome.location },
+        req,
+        res,
+      );
+      return;
+    }
     redirect(res, 303, outcome.location);
   }
 }
