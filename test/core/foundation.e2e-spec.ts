@@ -121,13 +121,18 @@ describe('Foundation: the tool as a browser and an operator see it', () => {
       'href="/account?lang=en">Go to your account</a>',
     );
     expect((await tool.http.get('/?lang=en')).text).toContain('Sign in as an official');
-    // Every link opens for that account.
     const { email } = await createAccount(tool, Role.SCHOOL_ADMIN, tenant.school.id);
     const cookies = await signIn(tool, email);
+    // Every link opens for that account, and every page leads back to the account.
+    const accountLink = '<a class="account-link" href="/account?lang=en">Account</a>';
     for (const href of links(asSchool)) {
       const res = await tool.http.get(`${href}?lang=en`).set('Cookie', cookies).redirects(1);
       expect([href, res.status]).toEqual([href, 200]);
+      expect([href, res.text.includes(accountLink)]).toEqual([href, true]);
     }
+    // Not on pages seen signed out.
+    expect((await tool.http.get('/?lang=en')).text).not.toContain('account-link');
+    expect((await tool.http.get('/login?lang=en')).text).not.toContain('account-link');
   });
 
   it('rejects a wrong password with 401 on the form, and a forged form with 403', async () => {

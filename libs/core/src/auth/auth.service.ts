@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LessThan, Repository } from 'typeorm';
 import { AppConfig, InjectConfig } from '../config';
 import { FieldEncryptionService } from '../crypto';
+import { RequestContexts } from '../logging/request-context';
 import { CoreErrorCode, CoreException } from '../errors';
 import { AccountEntity, Role, RoleBindingEntity, SessionEntity } from './auth.entities';
 import { OrgDirectory } from './org-directory';
@@ -145,6 +146,11 @@ export class AuthService {
     const account = await this.accounts.findOne({ where: { id: session.accountId } });
     if (!account || account.status !== 'active') {
       return null;
+    }
+    const request = RequestContexts.current();
+    if (request) {
+      // This request's pages then link back to the account (the signed-in home) in their header.
+      request.signedIn = true;
     }
     return this.principalOf(account);
   }

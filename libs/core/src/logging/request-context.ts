@@ -6,6 +6,8 @@ export interface RequestContext {
   correlationId: string;
   /** e.g. job name, or the route */
   scope?: string;
+  /** A staff member's session was recognised on this request (pages then link the account). */
+  signedIn?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import { findAppRoot } from '../config';
 import { I18n, Lang, LANGS } from '../i18n';
+import { RequestContexts } from '../logging/request-context';
 
 const LAYOUT_FILE = path.join(findAppRoot(), 'libs/core/src/views/templates/layout.hbs');
 
@@ -75,6 +76,8 @@ export class Views {
     return this.layout({
       ...meta,
       body,
+      // A signed-in staff member can always get back to their pages from the site header.
+      account: !meta.embedded && Boolean(RequestContexts.current()?.signedIn),
       otherLangs: LANGS.filter((l) => l !== meta.lang).map((l) => ({
         code: l,
         label: l === 'vi' ? 'Tiếng Việt' : 'English',
