@@ -1,4 +1,5 @@
 import { AuthService, Role } from '@lib/core';
+import { SchoolSettingsService } from '@lib/messaging';
 import { OrgNodeEntity, OrgsService, OrgType, SchoolLevel } from '@lib/orgs';
 import { randomBytes } from 'node:crypto';
 import type { TestTool } from './test-app';
@@ -54,6 +55,13 @@ export async function createTenant(tool: TestTool): Promise<Tenant> {
     parentCode: otherProvince.code,
     levels: [SchoolLevel.UPPER_SECONDARY],
   });
+  // Schools keep parents' phones quiet from 21:00 to 06:30 Vietnam time (14:00–23:30 UTC), so a
+  // test that expects a message at once would pass or fail by the hour it runs. Test schools have
+  // no quiet hours; the quiet-hours test sets its own around the current time.
+  const settings = tool.get<SchoolSettingsService>(SchoolSettingsService);
+  for (const node of [school, otherSchool]) {
+    await settings.update(node.id, { quietStart: '00:00', quietEnd: '00:00' });
+  }
   return { suffix: s, ministry, province, commune, school, otherProvince, otherSchool };
 }
 
