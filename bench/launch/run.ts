@@ -452,6 +452,22 @@ async function benchSafeNest(
   }
 }
 
+/** A TypeScript script of the benchmark as a child process, its stdout piped. */
+function spawnScript(script: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** Resolves when the child prints READY; rejects if it exits first. */
+function untilReady(child: ChildProcess, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+    child.once('exit', (code) => reject(new Error(`${name} exited ${code}`)));
+  });
+}
+
 /** Installs stock ltijs's storage (ltijs-sequelize + drivers) beside the benchmark, once. */
 function ensureStockInstalled(): void {
   const dir = path.join(root, 'bench/launch/stock');
@@ -479,24 +495,14 @@ async function benchStock(sim: Simulator, database: 'sqlite' | 'postgres'): Prom
   } else {
     fs.rmSync(db, { force: true });
   }
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      'bench/launch/stock-ltijs.ts',
-      String(port),
-      database,
-      db,
-      sim.issuer,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawnScript('bench/launch/stock-ltijs.ts', [
+    String(port),
+    database,
+    db,
+    sim.issuer,
+  ]);
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
-      child.once('exit', (code) => reject(new Error(`stock ltijs exited ${code}`)));
-    });
+    await untilReady(child, 'stock ltijs');
     return await measure(
       'stock ltijs (ltijs-sequelize)',
       database,
@@ -511,23 +517,9 @@ async function benchStock(sim: Simulator, database: 'sqlite' | 'postgres'): Prom
 async function benchBare(sim: Simulator): Promise<Result> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      'bench/launch/bare-tool.ts',
-      String(port),
-      sim.issuer,
-      sim.clientId,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawnScript('bench/launch/bare-tool.ts', [String(port), sim.issuer, sim.clientId]);
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
-      child.once('exit', (code) => reject(new Error(`bare tool exited ${code}`)));
-    });
+    await untilReady(child, 'bare tool');
     return await measure(
       BARE_TARGET,
       'none',
