@@ -7,6 +7,11 @@
  *
  * `--bare` adds bench/launch/bare-tool.ts through the same harness: what this machine allows a
  * tool that does nothing but the protocol.
+ *
+ * `--against <checkout>` compares this checkout's SafeNest with another's (e.g.
+ * `git worktree add /tmp/before HEAD~1 && ln -s $PWD/node_modules /tmp/before/`), interleaved,
+ * and prints the ratio of their CPU per launch: the way to see a few percent on a noisy machine.
+ * `bench/launch/profile-summary.ts` reads a `--cpu-prof` profile.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -75,6 +80,8 @@ const BARE_TARGET = 'bare protocol only (yardstick)';
  * noisy machine one round can land on a busy moment for one side only.
  */
 const ROUNDS = Math.max(1, Number(flag('rounds', '1')));
+/** `--against <checkout>`: SafeNest of this checkout and of another, interleaved (benchAgainst). */
+const AGAINST = flag('against', '');
 const stepCpu = new Map<string, number>();
 
 interface Result {
@@ -235,32 +242,51 @@ function launchFlow(
   };
 }
 
+/** One tool under measurement: its launch flow and its process (for its CPU time). */
+interface Side {
+  target: string;
+  launch: Launch;
+  pid: number | undefined;
+}
+
 async function measure(
   target: string,
   database: string,
   launch: Launch,
   pid: number | undefined,
 ): Promise<Result> {
+  return (await measureSides([{ target, launch, pid }], database))[0];
+}
+
+/**
+ * Runs CONCURRENCY launch loops for the warm-up and the measured seconds. With several sides
+ * (`--against`) every loop takes them in turn, so each side meets the same moments of a noisy
+ * machine and the same load; each side's CPU is its own process's, per launch it completed.
+ */
+async function measureSides(sides: Side[], database: string): Promise<Result[]> {
   let counter = 0;
   const user = (): string => `u${counter++ % 500}`;
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
+  const stats = sides.map(() => ({
+    latencies: [] as number[],
+    errors: 0,
+    firstError: undefined as string | undefined,
+  }));
   const runFor = async (ms: number, record: boolean): Promise<void> => {
     const end = Date.now() + ms;
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (Date.now() < end) {
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
+        for (let turn = worker; Date.now() < end; turn++) {
+          const i = turn % sides.length;
           const started = performance.now();
           try {
-            await launch(user());
+            await sides[i].launch(user());
             if (record) {
-              latencies.push(performance.now() - started);
+              stats[i].latencies.push(performance.now() - started);
             }
           } catch (err) {
             if (record) {
-              errors++;
-              firstError ??= String(err);
+              stats[i].errors++;
+              stats[i].firstError ??= String(err);
             }
           }
         }
@@ -269,48 +295,54 @@ async function measure(
   };
   await runFor(WARMUP_SECONDS * 1000, false);
   const started = Date.now();
-  const cpuBefore = cpuMsOf(pid);
+  const cpuBefore = sides.map((side) => cpuMsOf(side.pid));
   const selfBefore = process.cpuUsage();
   const simBefore = cpuMsOf(simPid);
   await runFor(SECONDS * 1000, true);
   const elapsed = (Date.now() - started) / 1000;
-  const cpuMs = cpuMsOf(pid) - cpuBefore;
+  const cpuMs = sides.map((side, i) => cpuMsOf(side.pid) - cpuBefore[i]);
   const self = process.cpuUsage(selfBefore);
-  const n = Math.max(1, latencies.length);
+  const all = Math.max(
+    1,
+    stats.reduce((sum, st) => sum + st.latencies.length, 0),
+  );
   if (BREAKDOWN) {
     // Includes the warm-up launches: divide by all of them.
-    const all = counter;
     process.stdout.write(
-      `  (${target}: tool CPU per step ${[...stepCpu].map(([k, v]) => `${k} ${(v / all).toFixed(1)} ms`).join(', ')})\n`,
+      `  (${sides.map((x) => x.target).join(' + ')}: tool CPU per step ${[...stepCpu].map(([k, v]) => `${k} ${(v / counter).toFixed(1)} ms`).join(', ')})\n`,
     );
     stepCpu.clear();
   }
-  const loadgenMs = (self.user + self.system) / 1000 / n;
-  const simMs = (cpuMsOf(simPid) - simBefore) / n;
-  const toolMs = cpuMs / n;
-  // What this machine can do at most, whatever the tool: every launch needs the tool's, the load
-  // generator's and the simulator's CPU from the same cores, and the tool runs on one thread.
-  const cores = os.cpus().length;
-  process.stdout.write(
-    `  (${target}: load generator CPU ${loadgenMs.toFixed(1)} ms/launch, platform simulator ${simMs.toFixed(1)} ms/launch; ` +
-      `ceiling here ${((cores * 1000) / (toolMs + loadgenMs + simMs)).toFixed(0)} launches/s for all ${cores} cores, ` +
-      `${(1000 / toolMs).toFixed(0)}/s for the tool's one thread)\n`,
-  );
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number): number =>
-    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return {
-    target,
-    database,
-    launches: latencies.length,
-    errors,
-    perSecond: latencies.length / elapsed,
-    p50: pct(0.5),
-    p95: pct(0.95),
-    cpuMsPerLaunch: cpuMs / Math.max(1, latencies.length),
-    harnessMsPerLaunch: loadgenMs + simMs,
-    firstError,
-  };
+  const loadgenMs = (self.user + self.system) / 1000 / all;
+  const simMs = (cpuMsOf(simPid) - simBefore) / all;
+  return sides.map((side, i) => {
+    const { latencies, errors, firstError } = stats[i];
+    const n = Math.max(1, latencies.length);
+    const toolMs = cpuMs[i] / n;
+    // What this machine can do at most, whatever the tool: every launch needs the tool's, the
+    // load generator's and the simulator's CPU from the same cores, and the tool runs on one thread.
+    const cores = os.cpus().length;
+    process.stdout.write(
+      `  (${side.target}: load generator CPU ${loadgenMs.toFixed(1)} ms/launch, platform simulator ${simMs.toFixed(1)} ms/launch; ` +
+        `ceiling here ${((cores * 1000) / (toolMs + loadgenMs + simMs)).toFixed(0)} launches/s for all ${cores} cores, ` +
+        `${(1000 / toolMs).toFixed(0)}/s for the tool's one thread)\n`,
+    );
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number): number =>
+      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+    return {
+      target: side.target,
+      database,
+      launches: latencies.length,
+      errors,
+      perSecond: latencies.length / elapsed,
+      p50: pct(0.5),
+      p95: pct(0.95),
+      cpuMsPerLaunch: toolMs,
+      harnessMsPerLaunch: loadgenMs + simMs,
+      firstError,
+    };
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -374,12 +406,63 @@ async function benchSafeNest(
   database: 'sqlite' | 'postgres',
   moduleId: string,
 ): Promise<Result> {
+  const tool = await startSafeNest(sim, database, moduleId, root, 'safenest_bench_lti');
+  try {
+    return await measure('SafeNest', database, tool.launch, tool.pid);
+  } finally {
+    await tool.close();
+  }
+}
+
+/**
+ * `--against <checkout>`: this checkout's SafeNest and another's (a git worktree of an earlier
+ * commit, with node_modules), both running, every launch loop taking them in turn. Comparing
+ * two builds one after the other on this machine drowns a 5% change in noise (the same build
+ * measured 2.0 and 4.5 ms per launch minutes apart); interleaved, both meet the same moments.
+ */
+async function benchAgainst(
+  sim: Simulator,
+  database: 'sqlite' | 'postgres',
+  moduleId: string,
+  checkout: string,
+): Promise<Result[]> {
+  const ours = await startSafeNest(sim, database, moduleId, root, 'safenest_bench_lti');
+  try {
+    const theirs = await startSafeNest(sim, database, moduleId, checkout, 'safenest_bench_lti_b');
+    try {
+      return await measureSides(
+        [
+          { target: 'SafeNest', launch: ours.launch, pid: ours.pid },
+          {
+            target: `SafeNest @ ${path.basename(checkout)}`,
+            launch: theirs.launch,
+            pid: theirs.pid,
+          },
+        ],
+        database,
+      );
+    } finally {
+      await theirs.close();
+    }
+  } finally {
+    await ours.close();
+  }
+}
+
+/** The tool of a checkout on a fresh database, the simulator registered, ready for launches. */
+async function startSafeNest(
+  sim: Simulator,
+  database: 'sqlite' | 'postgres',
+  moduleId: string,
+  checkout: string,
+  pgDatabase: string,
+): Promise<{ launch: Launch; pid: number | undefined; close(): Promise<void> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  let dbUrl = `sqlite:${path.join(os.tmpdir(), `safenest-bench-${process.pid}.sqlite`)}`;
+  let dbUrl = `sqlite:${path.join(os.tmpdir(), `${pgDatabase}-${process.pid}.sqlite`)}`;
   if (database === 'postgres') {
-    await resetPg('safenest_bench_lti');
-    dbUrl = pgUrl('safenest_bench_lti');
+    await resetPg(pgDatabase);
+    dbUrl = pgUrl(pgDatabase);
   } else {
     fs.rmSync(dbUrl.slice('sqlite:'.length), { force: true });
   }
@@ -417,10 +500,10 @@ async function benchSafeNest(
       '--deployment',
       sim.deploymentId,
     ],
-    { cwd: root, env, encoding: 'utf8' },
+    { cwd: checkout, env, encoding: 'utf8' },
   );
   if (cli.status !== 0) {
-    throw new Error(`platform:add failed: ${cli.stderr || cli.stdout}`);
+    throw new Error(`platform:add failed in ${checkout}: ${cli.stderr || cli.stdout}`);
   }
   const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)] : [];
   const child = spawn(
@@ -434,22 +517,22 @@ async function benchSafeNest(
       'apps/tool/src/main.ts',
     ],
     {
-      cwd: root,
+      cwd: checkout,
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
   try {
     await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, 'SafeNest');
-    return await measure(
-      'SafeNest',
-      database,
-      launchFlow(base, '/lti/login', `${base}/lti/launch`, sim, moduleId, child.pid),
-      child.pid,
-    );
-  } finally {
+  } catch (err) {
     await stop(child);
+    throw err;
   }
+  return {
+    launch: launchFlow(base, '/lti/login', `${base}/lti/launch`, sim, moduleId, child.pid),
+    pid: child.pid,
+    close: () => stop(child),
+  };
 }
 
 /** A TypeScript script of the benchmark as a child process, its stdout piped. */
@@ -560,17 +643,19 @@ async function main(): Promise<void> {
         process.stdout.write('PostgreSQL not reachable: skipped.\n');
         continue;
       }
-      const runs = [
-        ...(ONLY === 'stock' ? [] : [() => benchSafeNest(sim, database, moduleId)]),
-        ...(ONLY === 'safenest' ? [] : [() => benchStock(sim, database)]),
+      const runs: Array<() => Promise<Result | Result[]>> = [
+        ...(AGAINST ? [() => benchAgainst(sim, database, moduleId, path.resolve(AGAINST))] : []),
+        ...(ONLY === 'stock' || AGAINST ? [] : [() => benchSafeNest(sim, database, moduleId)]),
+        ...(ONLY === 'safenest' || AGAINST ? [] : [() => benchStock(sim, database)]),
         ...(BARE && database === dbs[0] ? [() => benchBare(sim)] : []),
       ];
       for (const run of Array.from({ length: ROUNDS }, () => runs).flat()) {
-        const r = await run();
-        results.push(r);
-        process.stdout.write(
-          `${r.target.padEnd(32)} ${r.database.padEnd(9)} ${r.perSecond.toFixed(1).padStart(8)} launches/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  CPU ${r.cpuMsPerLaunch.toFixed(1).padStart(5)} ms/launch  (${r.launches} ok, ${r.errors} errors)${r.firstError ? `  first error: ${r.firstError}` : ''}\n`,
-        );
+        for (const r of [await run()].flat()) {
+          results.push(r);
+          process.stdout.write(
+            `${r.target.padEnd(32)} ${r.database.padEnd(9)} ${r.perSecond.toFixed(1).padStart(8)} launches/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  CPU ${r.cpuMsPerLaunch.toFixed(1).padStart(5)} ms/launch  (${r.launches} ok, ${r.errors} errors)${r.firstError ? `  first error: ${r.firstError}` : ''}\n`,
+          );
+        }
       }
     }
   } finally {
@@ -586,6 +671,23 @@ async function main(): Promise<void> {
   };
   if (ROUNDS > 1) {
     process.stdout.write(`Medians of ${ROUNDS} alternating rounds (by launches/s):\n`);
+  }
+  if (AGAINST) {
+    // Paired rounds: the ratio of each round's CPU per launch, then the median of those ratios.
+    for (const database of dbs) {
+      const ours = results.filter((r) => r.database === database && r.target === 'SafeNest');
+      const theirs = results.filter((r) => r.database === database && r.target !== 'SafeNest');
+      const ratios = ours
+        .map((r, i) => theirs[i].cpuMsPerLaunch / r.cpuMsPerLaunch)
+        .sort((a, b) => a - b);
+      const mid = ratios[Math.floor((ratios.length - 1) / 2)];
+      if (mid !== undefined) {
+        process.stdout.write(
+          `${database}: ${theirs[0].target} / this checkout = ${mid.toFixed(3)}x CPU per launch ` +
+            `(median of ${ratios.length} interleaved rounds: ${ratios.map((x) => x.toFixed(3)).join(', ')})\n`,
+        );
+      }
+    }
   }
   for (const database of dbs) {
     const ours = median((r) => r.database === database && r.target === 'SafeNest');
@@ -607,7 +709,7 @@ async function main(): Promise<void> {
         `${database}: the bare yardstick = ${(bare.perSecond / stock.perSecond).toFixed(1)}x stock ltijs's launches/s at p95 ${bare.p95.toFixed(0)} ms, with ${bare.cpuMsPerLaunch.toFixed(1)} ms of CPU per launch\n`,
       );
     }
-    if (ours && stock && stock.perSecond > 0) {
+    if (ours && stock && stock.perSecond > 0 && !AGAINST) {
       process.stdout.write(
         `${database}: SafeNest / stock ltijs = ${(ours.perSecond / stock.perSecond).toFixed(1)}x launches/s, ${(stock.cpuMsPerLaunch / ours.cpuMsPerLaunch).toFixed(1)}x less tool CPU per launch\n`,
       );

@@ -1,4 +1,4 @@
-import { findAppRoot, I18n, isLang, Lang, Views } from '@lib/core';
+import { findAppRoot, I18n, isLang, Lang, sendHtml, Views } from '@lib/core';
 import {
   AttemptEntity,
   CatalogService,
@@ -645,7 +645,8 @@ export class PlayerController {
       .replace(/([?&])lang=[^&]*&?/, '$1')
       .replace(/[?&]$/, '');
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(
+    sendHtml(
+      res,
       this.views.page(
         template,
         {

@@ -131,3 +131,26 @@ function registerHelpers(hbs: typeof Handlebars): void {
     },
   );
 }
+
+/**
+ * Sends a rendered page: status, `text/html; charset=utf-8`, exact Content-Length, one write.
+ * The same bytes as Express's `res.type('html').send(html)` without its per-response content-type
+ * lookup, charset re-parse and freshness check (ETags are off, pages are no-store), which a
+ * profile of the launch showed at ~2% of the tool's CPU. Headers set before (security headers,
+ * Cache-Control, cookies) are kept; Node itself drops the body of a HEAD response.
+ */
+export function sendHtml(
+  res: {
+    statusCode: number;
+    setHeader(name: string, value: string | number): unknown;
+    end(body: Buffer): unknown;
+  },
+  html: string,
+  status = 200,
+): void {
+  const body = Buffer.from(html, 'utf8');
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}

@@ -11,7 +11,7 @@ import {
 import { OrgsService, OrgType } from '@lib/orgs';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, KeyObject, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, KeyObject, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   LtiContextEntity,
@@ -36,6 +36,7 @@ import { LtiErrorCode, LtiException } from '../lti.exception';
 import { LtiUrls } from '../services/lti-urls.service';
 import { PlatformInfo, PlatformRegistry } from '../services/platform-registry.service';
 import { decodeJwt, DecodedJwt, publicKeyOf, verifyRs256 } from '../util/jwt.util';
+import { randomToken } from '../util/random.util';
 import { roleFlags } from '../util/roles.util';
 import { JwksCache } from './jwks-cache';
 import { LaunchService } from './launch.service';
@@ -177,8 +178,8 @@ export class LaunchFlowService {
         platformId: platform.id,
       });
     }
-    const state = randomBytes(24).toString('base64url');
-    const nonce = randomBytes(18).toString('base64url');
+    const state = randomToken(24);
+    const nonce = randomToken(18);
     const storageTarget = str(params.lti_storage_target)?.slice(0, 100);
     const loginRow: LtiLoginEntity = {
       state,

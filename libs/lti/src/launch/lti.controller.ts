@@ -1,6 +1,6 @@
-import { I18n, negotiateLang } from '@lib/core';
+import { I18n, negotiateLang, sendHtml } from '@lib/core';
 import { All, Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { LOGIN_TTL_MS } from '../lti.constants';
 import { PlatformRegistry } from '../services/platform-registry.service';
 import { LaunchFlowService, LoginParams, stateCookieName } from './launch-flow.service';
@@ -12,32 +12,29 @@ import { ltiViews, LtiExceptionFilter } from './lti-exception.filter';
 @Controller('lti')
 @UseFilters(LtiExceptionFilter)
 export class LtiController {
+  /**
+   * The state cookie's attributes, worked out once: they depend only on the configuration, and
+   * Express's `res.cookie`/`clearCookie` re-validate and re-serialise them on every login and
+   * launch. The value is the base64url state, which needs no encoding. Inside the LMS iframe the
+   * cookie is third-party: SameSite=None; Secure; Partitioned (CHIPS). Max-Age alone sets the
+   * lifetime (RFC 6265 §5.2.2: it wins over Expires wherever both are understood).
+   */
+  private readonly stateCookie: { set: string; clear: string };
+
   constructor(
     private readonly flow: LaunchFlowService,
     private readonly platforms: PlatformRegistry,
     private readonly landings: LaunchLandings,
     private readonly launches: LaunchService,
-  ) {}
+  ) {
+    this.stateCookie = stateCookieAttributes(flow.cookieSecure);
+  }
 
   /** The tool's JWKS: current keys plus rotated-out keys still in their grace period. */
   @Get('keys')
   async keys(@Res() res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'public, max-age=60');
     res.json(await this.platforms.keyset());
-  }
-
-  private cookieOptions(): CookieOptions {
-    // Inside the LMS iframe the cookie is third-party: SameSite=None; Secure; Partitioned (CHIPS).
-    return this.flow.cookieSecure
-      ? {
-          httpOnly: true,
-          secure: true,
-          sameSite: 'none',
-          partitioned: true,
-          maxAge: LOGIN_TTL_MS,
-          path: '/lti',
-        }
-      : { httpOnly: true, sameSite: 'lax', maxAge: LOGIN_TTL_MS, path: '/lti' };
   }
 
   @All('login')
@@ -47,12 +44,16 @@ export class LtiController {
       ...((req.body as Record<string, unknown> | undefined) ?? {}),
     } as LoginParams;
     const outcome = await this.flow.login(params);
-    res.cookie(outcome.cookie.name, outcome.cookie.value, this.cookieOptions());
+    res.appendHeader(
+      'Set-Cookie',
+      `${outcome.cookie.name}=${outcome.cookie.value}${this.stateCookie.set}`,
+    );
     res.setHeader('Cache-Control', 'no-store');
     if (outcome.storageTarget) {
       // Also keep state and nonce in the platform's storage frame, for browsers that drop the cookie.
       const lang = negotiateLang(req);
-      res.type('html').send(
+      sendHtml(
+        res,
         ltiViews.page(
           'storage-check',
           {
@@ -90,7 +91,8 @@ export class LtiController {
     );
     res.setHeader('Cache-Control', 'no-store');
     if (outcome.kind === 'storage-check') {
-      res.type('html').send(
+      sendHtml(
+        res,
         ltiViews.page(
           'storage-check',
           {
@@ -105,7 +107,7 @@ export class LtiController {
       return;
     }
     const state = typeof body.state === 'string' ? body.state : '';
-    res.clearCookie(stateCookieName(state), { ...this.cookieOptions(), maxAge: undefined });
+    res.appendHeader('Set-Cookie', `${stateCookieName(state)}=${this.stateCookie.clear}`);
     const landing = outcome.learner ? this.landings.learner() : undefined;
     if (landing) {
       // The lesson's first page answers the post itself (ADR 0107); Content-Location names its
@@ -120,6 +122,15 @@ export class LtiController {
     }
     redirect(res, 303, outcome.location);
   }
+}
+
+/** `Set-Cookie` suffixes (after `name=value`) that set and clear the login's state cookie. */
+export function stateCookieAttributes(secure: boolean): { set: string; clear: string } {
+  const scope = `; Path=/lti; HttpOnly${secure ? '; Secure; SameSite=None; Partitioned' : '; SameSite=Lax'}`;
+  return {
+    set: `; Max-Age=${Math.floor(LOGIN_TTL_MS / 1000)}${scope}`,
+    clear: `; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${scope}`,
+  };
 }
 
 /** A bare redirect: Express's adds content negotiation and an HTML body no browser shows. */
