@@ -99,10 +99,23 @@ export class Views {
   }
 }
 
-function withLang(p: string, lang: Lang): string {
-  const url = new URL(p, 'http://x');
-  url.searchParams.set('lang', lang);
-  return `${url.pathname}${url.search}`;
+/**
+ * `p` (a path with an optional query) with `lang=<lang>` as its only lang parameter. String work,
+ * not `new URL`: it runs for every page and keeps the other parameters exactly as they were.
+ */
+export function withLang(p: string, lang: Lang): string {
+  const hash = p.indexOf('#');
+  const bare = hash >= 0 ? p.slice(0, hash) : p;
+  const q = bare.indexOf('?');
+  if (q < 0) {
+    return `${bare}?lang=${lang}`;
+  }
+  const kept = bare
+    .slice(q + 1)
+    .split('&')
+    .filter((kv) => kv !== '' && kv !== 'lang' && !kv.startsWith('lang='));
+  kept.push(`lang=${lang}`);
+  return `${bare.slice(0, q)}?${kept.join('&')}`;
 }
 
 function registerHelpers(hbs: typeof Handlebars): void {

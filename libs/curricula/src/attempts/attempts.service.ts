@@ -85,6 +85,10 @@ export interface SchoolClassModule {
   averagePercent: number | null;
 }
 
+/** How long the lesson's first page may show a policy another process changed (policyForPage). */
+export const POLICY_PAGE_TTL_MS = 10_000;
+const POLICY_PAGE_CACHE_LIMIT = 5000;
+
 const toBool = (value: unknown): boolean =>
   value === true || value === 1 || value === '1' || value === 't';
 const toNum = (value: unknown): number | null =>
@@ -96,6 +100,8 @@ const toNum = (value: unknown): number | null =>
  */
 @Injectable()
 export class AttemptsService {
+  private readonly pagePolicies = new Map<string, { at: number; policy: AttemptPolicy }>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sql: FastSql,
@@ -118,6 +124,25 @@ export class AttemptsService {
     return row
       ? { maxAttempts: row.maxAttempts, scorePolicy: row.scorePolicy }
       : { ...DEFAULT_ATTEMPT_POLICY };
+  }
+
+  /**
+   * The policy as the lesson's first page shows it: read at most every POLICY_PAGE_TTL_MS per
+   * link (every learner's launch of a link reads the same row). Only for display: starting and
+   * grading read the policy inside their transactions. A change saved by this process shows at
+   * once; one saved by another process (several app instances on PostgreSQL) within the TTL.
+   */
+  async policyForPage(linkKey: string): Promise<AttemptPolicy> {
+    const hit = this.pagePolicies.get(linkKey);
+    if (hit && Date.now() - hit.at < POLICY_PAGE_TTL_MS) {
+      return { ...hit.policy };
+    }
+    const policy = await this.policy(linkKey);
+    if (this.pagePolicies.size >= POLICY_PAGE_CACHE_LIMIT) {
+      this.pagePolicies.delete(this.pagePolicies.keys().next().value!);
+    }
+    this.pagePolicies.set(linkKey, { at: Date.now(), policy });
+    return { ...policy };
   }
 
   async setPolicy(
@@ -143,6 +168,7 @@ export class AttemptsService {
         updatedBy: teacherUserId,
       });
     }
+    this.pagePolicies.delete(linkKey);
     return { maxAttempts, scorePolicy };
   }
 

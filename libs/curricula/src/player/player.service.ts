@@ -121,7 +121,7 @@ export class PlayerService {
     const module = this.catalog.get(moduleId);
     const linkKey = linkKeyOf('module', learner);
     const [policy, all] = await Promise.all([
-      this.attempts.policy(linkKey),
+      this.attempts.policyForPage(linkKey),
       this.attempts.list(learner.userId, 'module', moduleId, linkKey),
     ]);
     let inProgress = all.find((a) => a.status === 'in_progress') ?? null;

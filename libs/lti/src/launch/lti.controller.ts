@@ -114,7 +114,11 @@ export class LtiController {
       // own address, which the page also puts in the address bar so a reload asks for that.
       res.setHeader('Content-Location', outcome.location);
       await landing(
-        { launch: await this.launches.resolve(outcome.lt), lt: outcome.lt, url: outcome.location },
+        {
+          launch: await this.launches.recorded(outcome.launchId),
+          lt: outcome.lt,
+          url: outcome.location,
+        },
         req,
         res,
       );
