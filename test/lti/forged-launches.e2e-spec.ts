@@ -1,4 +1,6 @@
 import { CLAIM, signRs256 } from '@lib/lti';
+import { DataSource } from 'typeorm';
+import { LtiLoginEntity } from '../../libs/lti/src/entities/lti.entities';
 import { generateKeyPairSync } from 'node:crypto';
 import { createTenant, Tenant } from '../support/fixtures';
 import { bindSandbox, sandboxClass, startLtiTool, TestBrowser } from '../support/lti-fixtures';
@@ -177,6 +179,47 @@ describe('LTI: forged and broken launches are refused with a 4xx and a reason co
     const unknown = await post(browser, token, 'no-such-state');
     expect(unknown.text).toContain("data-reason='STATE_UNKNOWN'");
     expect(unknown.status).toBe(401);
+  });
+
+  it('a state altered to name another platform or a later expiry (ADR 0108: sealed states)', async () => {
+    const browser = new TestBrowser(tool.url);
+    const { state, nonce } = await login(browser);
+    const token = await sign(await claims(nonce));
+    const [key, payload, mac] = state.split('.');
+    const body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      e: number;
+    };
+    const later = Buffer.from(JSON.stringify({ ...body, e: body.e + 86_400 })).toString(
+      'base64url',
+    );
+    const altered = await post(browser, token, `${key}.${later}.${mac}`);
+    expect([altered.status, /data-reason='([A-Z_]+)'/.exec(altered.text)?.[1]]).toEqual([
+      401,
+      'STATE_UNKNOWN',
+    ]);
+    // The genuine state still works afterwards: a refused forgery uses nothing up.
+    expect((await post(browser, token, state)).status).toBe(200);
+  });
+
+  it('a login writes nothing; its launch records it once', async () => {
+    const logins = (): Promise<number> =>
+      tool.get<DataSource>(DataSource).getRepository(LtiLoginEntity).count();
+    const before = await logins();
+    const browser = new TestBrowser(tool.url);
+    const { state, nonce } = await login(browser);
+    expect(await logins()).toBe(before);
+    const token = await sign(await claims(nonce));
+    expect((await post(browser, token, state)).status).toBe(200);
+    expect(await logins()).toBe(before + 1);
+    // A replay with the cookie put back still finds the login taken.
+    const key = state.split('.')[0];
+    browser.cookies.set(`sn_lti_state_${state.slice(0, 16)}`, key);
+    const replay = await post(browser, token, state);
+    expect([replay.status, /data-reason='([A-Z_]+)'/.exec(replay.text)?.[1]]).toEqual([
+      401,
+      'NONCE_REUSED',
+    ]);
+    expect(await logins()).toBe(before + 1);
   });
 
   it('unknown deployment', () =>

@@ -4,6 +4,7 @@
   if (!form) return;
   var target = form.getAttribute('data-storage-target');
   var origin = form.getAttribute('data-platform-origin');
+  // The login's short key (the state it seals is too long for some platforms' storage keys).
   var state = form.getAttribute('data-state');
   var nonce = form.getAttribute('data-nonce');
   var mode = form.getAttribute('data-mode');

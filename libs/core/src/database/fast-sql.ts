@@ -63,8 +63,16 @@ export class FastSql {
 
   // ---- statements ------------------------------------------------------------------------------
 
-  /** INSERT of the given properties (created/updated stamps filled in when not given). */
-  insert<T extends ObjectLiteral>(entity: Entity<T>, values: Partial<T>): SqlStep {
+  /**
+   * INSERT of the given properties (created/updated stamps filled in when not given). With
+   * `onConflict: 'ignore'` a row that would break a unique key is skipped (`ON CONFLICT DO
+   * NOTHING`, SQLite and PostgreSQL alike) and the result says `changes: 0`.
+   */
+  insert<T extends ObjectLiteral>(
+    entity: Entity<T>,
+    values: Partial<T>,
+    options: { onConflict?: 'ignore' } = {},
+  ): SqlStep {
     const meta = this.meta(entity);
     const now = new Date();
     const cols = this.columnsOf(meta, Object.keys(values));
@@ -73,11 +81,13 @@ export class FastSql {
         cols.push(c);
       }
     }
-    const key = `i:${meta.tableName}:${cols.map((c) => c.propertyName).join(',')}`;
+    const ignore = options.onConflict === 'ignore';
+    const key = `i:${meta.tableName}:${cols.map((c) => c.propertyName).join(',')}:${ignore}`;
     const sql = this.cached(
       key,
       () =>
-        `INSERT INTO ${this.q(meta.tableName)} (${cols.map((c) => this.q(c.databaseName)).join(', ')}) VALUES (${cols.map((_, i) => this.p(i)).join(', ')})`,
+        `INSERT INTO ${this.q(meta.tableName)} (${cols.map((c) => this.q(c.databaseName)).join(', ')}) VALUES (${cols.map((_, i) => this.p(i)).join(', ')})` +
+        (ignore ? ' ON CONFLICT DO NOTHING' : ''),
     );
     return {
       sql,

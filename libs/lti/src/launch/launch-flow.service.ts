@@ -36,10 +36,10 @@ import { LtiErrorCode, LtiException } from '../lti.exception';
 import { LtiUrls } from '../services/lti-urls.service';
 import { PlatformInfo, PlatformRegistry } from '../services/platform-registry.service';
 import { decodeJwt, DecodedJwt, publicKeyOf, verifyRs256 } from '../util/jwt.util';
-import { randomToken } from '../util/random.util';
 import { roleFlags } from '../util/roles.util';
 import { JwksCache } from './jwks-cache';
 import { LaunchService } from './launch.service';
+import { LoginState, LoginStates } from './login-state';
 
 export interface LoginParams {
   iss?: string;
@@ -81,6 +81,8 @@ export type LaunchOutcome =
   | {
       kind: 'storage-check';
       state: string;
+      /** The login's key: what the platform's storage holds for it (short; the state is not). */
+      storageKey: string;
       nonce: string;
       storageTarget: string;
       platformOrigin: string;
@@ -118,8 +120,7 @@ export class LaunchFlowService {
   private readonly staticKeys = new Map<string, KeyObject>();
   private readonly orgCache = new Map<string, { at: number; type: OrgType; path: string } | null>();
   private readonly deploymentTouched = new Map<string, number>();
-  /** Unused logins made by this process (bounded; entries older than the login TTL are dead). */
-  private readonly logins = new Map<string, LtiLoginEntity>();
+  private readonly states: LoginStates;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -130,7 +131,9 @@ export class LaunchFlowService {
     private readonly orgs: OrgsService,
     private readonly queue: QueueService,
     private readonly sql: FastSql,
-  ) {}
+  ) {
+    this.states = new LoginStates(config.appSecret);
+  }
 
   get cookieSecure(): boolean {
     return this.config.secureCookies;
@@ -178,14 +181,12 @@ export class LaunchFlowService {
         platformId: platform.id,
       });
     }
-    const state = randomToken(24);
-    const nonce = randomToken(18);
-    const storageTarget = str(params.lti_storage_target)?.slice(0, 100);
-    const loginRow: LtiLoginEntity = {
-      state,
-      nonce,
+    const storageTarget = str(params.lti_storage_target)?.slice(0, 100) ?? null;
+    // Nothing is written: the state seals the login (ADR 0108); its launch records it, once.
+    const { state, key, nonce } = this.states.seal({
       platformId: platform.id,
-      storageTarget: storageTarget ?? null,
+      expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
+      storageTarget,
       params: Object.fromEntries(
         Object.entries({
           iss,
@@ -196,11 +197,7 @@ export class LaunchFlowService {
           lti_deployment_id: str(params.lti_deployment_id),
         }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length < 2000),
       ),
-      expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
-      usedAt: null,
-    };
-    await this.sql.exec(this.sql.insert(LtiLoginEntity, loginRow));
-    this.rememberLogin(loginRow);
+    });
     const auth = new URL(platform.authEndpoint);
     const query: Record<string, string> = {
       scope: 'openid',
@@ -224,8 +221,8 @@ export class LaunchFlowService {
       authUrl: auth.toString(),
       state,
       nonce,
-      cookie: { name: stateCookieName(state), value: state },
-      storageTarget,
+      cookie: { name: stateCookieName(state), value: key },
+      storageTarget: storageTarget ?? undefined,
     };
   }
 
@@ -293,9 +290,8 @@ export class LaunchFlowService {
     if (typeof p.iat !== 'number' || p.iat - CLOCK_SKEW_SECONDS > now) {
       return reject(LtiErrorCode.JWT_IAT_IN_FUTURE, 'iat is in the future.', pid);
     }
-    // The launch usually reaches the process that served the login: its row is in memory. Only
-    // unused rows are kept there; the consuming UPDATE below stays the single-use guarantee.
-    const login = this.logins.get(state) ?? (await this.findLogin(state));
+    // The state seals the login (ADR 0108): any process opens it, nothing is read.
+    const login = this.states.open(state);
     if (!login || login.expiresAt.getTime() < Date.now()) {
       return reject(LtiErrorCode.STATE_UNKNOWN, 'No such login.', pid);
     }
@@ -306,11 +302,9 @@ export class LaunchFlowService {
         pid,
       );
     }
-    if (typeof p.nonce !== 'string' || !safeEqual(p.nonce, login.nonce)) {
+    const nonce = this.states.nonceOf(login.key);
+    if (typeof p.nonce !== 'string' || !safeEqual(p.nonce, nonce)) {
       return reject(LtiErrorCode.NONCE_MISMATCH, 'Nonce differs from the login.', pid);
-    }
-    if (login.usedAt) {
-      return reject(LtiErrorCode.NONCE_REUSED, 'This login was already used.', pid);
     }
     const cookie = input.cookies[stateCookieName(state)];
     const proofOk =
@@ -318,11 +312,17 @@ export class LaunchFlowService {
       safeEqual(input.storageProof, this.storageProof(state));
     if (!proofOk) {
       if (!cookie) {
-        if (login.storageTarget && !login.usedAt) {
+        // The launch's own response clears the cookie: a post of a used login (a reload, a
+        // replay) arrives without it and is told so, not sent to the storage check or a retry.
+        if (await this.loginUsed(login.key)) {
+          return reject(LtiErrorCode.NONCE_REUSED, 'This login was already used.', pid);
+        }
+        if (login.storageTarget) {
           return {
             kind: 'storage-check',
             state,
-            nonce: login.nonce,
+            storageKey: login.key,
+            nonce,
             storageTarget: login.storageTarget,
             platformOrigin: new URL(platform.authEndpoint).origin,
             proof: this.storageProof(state),
@@ -330,12 +330,12 @@ export class LaunchFlowService {
             lang: lang ?? fallbackLang,
           };
         }
-        const retry = login.params
+        const retry = Object.keys(login.params).length
           ? `${LTI_PATHS.login}?${new URLSearchParams(login.params).toString()}`
           : undefined;
         return reject(LtiErrorCode.STATE_COOKIE_MISSING, 'State cookie missing.', pid, retry);
       }
-      if (!safeEqual(cookie, state)) {
+      if (!safeEqual(cookie, login.key)) {
         return reject(LtiErrorCode.STATE_COOKIE_MISMATCH, 'State cookie differs.', pid);
       }
     }
@@ -347,9 +347,8 @@ export class LaunchFlowService {
       }
       deployment = await this.platforms.ensureDeployment(platform.id, claims.deploymentId);
     }
-    // Single use: only the first launch of this login passes (replays find it used).
-    this.logins.delete(state);
-    const launch = await this.record(platform, deployment, state, p, claims, lang ?? fallbackLang);
+    // Single use: only the first launch of this login records it (replays find it taken).
+    const launch = await this.record(platform, deployment, login, p, claims, lang ?? fallbackLang);
     if (!launch) {
       return reject(LtiErrorCode.NONCE_REUSED, 'This login was already used.', pid);
     }
@@ -365,19 +364,12 @@ export class LaunchFlowService {
     };
   }
 
-  private async findLogin(state: string): Promise<LtiLoginEntity | null> {
-    const [login] = await this.sql.find(
-      LtiLoginEntity,
-      this.sql.select(LtiLoginEntity, { state }, undefined, { limit: 1 }),
+  /** Whether a launch has recorded this login already (rows are written only by launches). */
+  private async loginUsed(key: string): Promise<boolean> {
+    const { rows } = await this.sql.exec(
+      this.sql.select(LtiLoginEntity, { state: key }, ['state'], { limit: 1 }),
     );
-    return login ?? null;
-  }
-
-  private rememberLogin(row: LtiLoginEntity): void {
-    if (this.logins.size >= 10_000) {
-      this.logins.delete(this.logins.keys().next().value!);
-    }
-    this.logins.set(row.state, row);
+    return rows.length > 0;
   }
 
   /** HMAC of the state, handed only to the browser that posted the launch (storage check). */
@@ -509,7 +501,7 @@ export class LaunchFlowService {
   private async record(
     platform: PlatformInfo,
     deployment: LtiDeploymentEntity,
-    state: string,
+    login: LoginState,
     p: Record<string, unknown>,
     claims: { messageType: LtiMessageType; sub: string },
     lang: Lang,
@@ -564,7 +556,7 @@ export class LaunchFlowService {
     // it used. Hand-built statements (FastSql): on SQLite it runs synchronously, start to end.
     const recorded = await this.withRetry(() =>
       this.sql.transaction(() =>
-        this.recordTx(row, state, displayName, claims, {
+        this.recordTx(row, login, displayName, claims, {
           contextId,
           label: (str(context?.label) ?? '').slice(0, 255),
           title: (str(context?.title) ?? '').slice(0, 500),
@@ -601,7 +593,7 @@ export class LaunchFlowService {
   /** The launch's writes, as one transaction (see record). Null when the login was used already. */
   private *recordTx(
     row: LtiLaunchEntity,
-    state: string,
+    login: LoginState,
     displayName: string,
     claims: { messageType: LtiMessageType; sub: string },
     c: {
@@ -613,10 +605,19 @@ export class LaunchFlowService {
     },
   ): SqlWork<{ contextTitle: string } | null> {
     const s = this.sql;
-    const consumed = yield s.update(
+    // The login's row is written here, used: a second launch of the state finds its key taken.
+    const consumed = yield s.insert(
       LtiLoginEntity,
-      { usedAt: new Date() },
-      { state, usedAt: null },
+      {
+        state: login.key,
+        nonce: this.states.nonceOf(login.key),
+        platformId: login.platformId,
+        storageTarget: login.storageTarget,
+        params: null,
+        expiresAt: login.expiresAt,
+        usedAt: new Date(),
+      },
+      { onConflict: 'ignore' },
     );
     if (consumed.changes === 0) {
       return null;

@@ -68,6 +68,7 @@ export class LtiController {
             storageTarget: outcome.storageTarget,
             platformOrigin: new URL(outcome.authUrl).origin,
             state: outcome.state,
+            storageKey: outcome.cookie.value,
             nonce: outcome.nonce,
           },
         ),
