@@ -40,6 +40,13 @@ describe('Foundation: the tool as a browser and an operator see it', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('keeps idle connections open longer than a proxy in front would (HTTP_KEEP_ALIVE_SECONDS)', () => {
+    const server = tool.app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+    expect(server.keepAliveTimeout).toBe(tool.config.http.keepAliveSeconds * 1000);
+    expect(tool.config.http.keepAliveSeconds).toBeGreaterThan(60);
+    expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+  });
+
   it('echoes a safe correlation id and replaces an unsafe one', async () => {
     const ok = await tool.http.get('/health/live').set('X-Request-Id', 'abc-123');
     expect(ok.headers['x-request-id']).toBe('abc-123');

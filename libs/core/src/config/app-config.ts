@@ -37,6 +37,8 @@ export interface AppConfig {
   http: {
     frameAncestors: string[];
     trustProxy: number;
+    /** Idle keep-alive connections are closed after this (seconds). */
+    keepAliveSeconds: number;
     bodyLimit: string;
     rateLimitPerMinute: number;
   };
@@ -265,6 +267,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
     http: {
       frameAncestors,
       trustProxy: r.int('TRUST_PROXY', 0, 10),
+      keepAliveSeconds: r.int('HTTP_KEEP_ALIVE_SECONDS', 1, 3600),
       bodyLimit,
       rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 1),
     },

@@ -148,6 +148,13 @@ export const VARIABLES: VariableDefinition[] = [
     expects: 'a whole number of proxy hops (0 = none)',
   },
   {
+    name: 'HTTP_KEEP_ALIVE_SECONDS',
+    description:
+      'How long an idle keep-alive connection stays open. Keep it longer than the idle timeout of the proxy or load balancer in front (nginx and AWS ALB: 60 s), or it may send a request on a connection the tool is just closing and answer 502.',
+    default: '65',
+    expects: 'a whole number of seconds, 1 to 3600',
+  },
+  {
     name: 'BODY_LIMIT',
     description: 'Largest accepted request body (JSON and forms); imports have their own limit.',
     default: '1mb',

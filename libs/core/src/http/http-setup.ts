@@ -22,6 +22,12 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // Pages are per-user and sent no-store or short-lived: hashing every body for an ETag costs
   // CPU on each response and saves nothing. Static assets keep serve-static's own ETags.
   server.set('etag', false);
+  // Node closes idle keep-alive connections after 5 s; a proxy (or a client) that reuses one at
+  // that moment gets a reset (a 502 at the proxy; the launch benchmark saw one ECONNRESET in
+  // ~8,000 launches). Outlive the proxy's own idle timeout; headers get a second more.
+  const httpServer = server.getHttpServer();
+  httpServer.keepAliveTimeout = config.http.keepAliveSeconds * 1000;
+  httpServer.headersTimeout = httpServer.keepAliveTimeout + 1000;
 
   server.use((req: Request, res: Response, next: NextFunction) => {
     const correlationId = sanitizeCorrelationId(req.headers['x-request-id']);
